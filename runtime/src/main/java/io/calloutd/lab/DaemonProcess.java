@@ -101,6 +101,12 @@ public final class DaemonProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Kills the daemon with SIGKILL (no cleanup runs: tests the fail mode) and waits for it to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     /**
      * Stops the daemon with SIGTERM (its clean shutdown path) and waits for it.
      *

@@ -83,8 +83,7 @@ class GatewayLabIT {
     void trafficStopsWhenTheDaemonIsKilledFailClosed() throws Exception {
         try (LabTopology lab = LabTopology.create(); DaemonProcess daemon = DaemonProcess.startGateway(lab, JAR)) {
             assertThat(Traffic.ping(lab.client(), LabTopology.SERVER_V4, 2, 56)).isEqualTo(2);
-            IpCommand.run("netns", "exec", lab.firewall(), "kill", "-KILL", Long.toString(daemon.pid()));
-            Thread.sleep(300);
+            daemon.kill();
             assertThat(daemon.isAlive()).isFalse();
             // The TUN vanished with the process; the steering rules and the blackhole stay: nothing bypasses the firewall.
             assertThat(Traffic.ping(lab.client(), LabTopology.SERVER_V4, 2, 56)).as("no bypass after SIGKILL").isZero();
