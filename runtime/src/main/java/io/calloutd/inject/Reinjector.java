@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * IP version) whose firewall mark the routing policy exempts from the TUN, so the packet is not steered
  * back into us. Single-threaded by contract: one instance per packet thread.
  */
-public final class Reinjector implements AutoCloseable {
+public final class Reinjector implements PacketInjector, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reinjector.class);
     /** Errors are logged once per call+errno so a refusing kernel cannot flood the log. */
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
@@ -45,6 +45,7 @@ public final class Reinjector implements AutoCloseable {
      * Writes the packet's readable bytes to the TUN queue; the kernel receives it as arriving on the TUN.
      * The buffer is not released.
      */
+    @Override
     public InjectionResult injectReceive(TunQueue queue, ByteBuf packet) {
         try {
             return queue.write(packet) > 0 ? InjectionResult.INJECTED : InjectionResult.QUEUE_FULL;
@@ -58,6 +59,7 @@ public final class Reinjector implements AutoCloseable {
      * Sends the packet (a whole IP packet, header included) through the marked raw socket of its IP version.
      * The buffer is not released.
      */
+    @Override
     public InjectionResult injectSend(ByteBuf packet, int ipVersion) {
         try {
             (ipVersion == 6 ? raw6 : raw4).send(packet);

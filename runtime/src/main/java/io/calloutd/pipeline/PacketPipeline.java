@@ -2,7 +2,7 @@ package io.calloutd.pipeline;
 
 import io.calloutd.inject.InjectionPath;
 import io.calloutd.inject.InjectionResult;
-import io.calloutd.inject.Reinjector;
+import io.calloutd.inject.PacketInjector;
 import io.calloutd.nativebridge.PacketReceiver;
 import io.calloutd.nativebridge.TunQueue;
 import io.calloutd.packet.DropCounters;
@@ -22,7 +22,7 @@ public final class PacketPipeline {
     private final PacketParser parser = new PacketParser();
     private final ParsedPacket parsed = new ParsedPacket();
     private final VerdictHook hook;
-    private final Reinjector injector;
+    private final PacketInjector injector;
     private final DropCounters drops;
     private final PipelineCounters counters;
     private final Map<Direction, InjectionPath> pathByDirection;
@@ -34,7 +34,7 @@ public final class PacketPipeline {
      * @param counters        packet accounting
      * @param pathByDirection which injection path each direction's permitted packets take
      */
-    public PacketPipeline(VerdictHook hook, Reinjector injector, DropCounters drops, PipelineCounters counters,
+    public PacketPipeline(VerdictHook hook, PacketInjector injector, DropCounters drops, PipelineCounters counters,
                           Map<Direction, InjectionPath> pathByDirection) {
         this.hook = hook;
         this.injector = injector;
