@@ -91,6 +91,10 @@ public final class PacketIoLoop implements AutoCloseable {
         if (registrations.containsKey(queue)) {
             throw new IllegalStateException("already registered: " + queue);
         }
+        if (!queue.fd().isOpen()) {
+            // Its fd number may already belong to another file: never hand it to epoll.
+            throw new NativeException("epoll_ctl(EPOLL_CTL_ADD, " + queue + ")", NativeException.EBADF);
+        }
         Future<IoRegistration> f = loop.register(new QueueHandle(queue, receiver));
         try {
             IoRegistration reg = await(f, queue);
@@ -115,6 +119,9 @@ public final class PacketIoLoop implements AutoCloseable {
             throw new IllegalStateException("interrupted while registering " + queue, e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof java.io.UncheckedIOException) {
+                c = c.getCause();
+            }
             if (c instanceof java.io.IOException) {
                 throw NativeException.fromNetty("epoll_ctl(" + queue + ")", (java.io.IOException) c);
             }

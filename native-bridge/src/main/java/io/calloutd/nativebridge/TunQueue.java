@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
  *
  * <p>Per-packet I/O goes through Netty's JNI {@link FileDescriptor} (~200 ns per call, no allocation).
  * Reads from one queue must come from one thread at a time; writes are safe from any thread (the kernel
- * serialises them).
+ * serialises them). After the device is closed, read and write fail with EBADF; do not close it while I/O is
+ * in flight on another thread (the fd number could be reused in between).
  */
 public final class TunQueue {
     private final String deviceName;
@@ -66,6 +67,9 @@ public final class TunQueue {
         if (writable == 0 || !dst.isDirect()) {
             throw new IllegalArgumentException("need a direct buffer with writable bytes: " + dst);
         }
+        if (!fd.isOpen()) {
+            throw new NativeException(readCall, NativeException.EBADF);
+        }
         int wi = dst.writerIndex();
         int n;
         try {
@@ -97,6 +101,9 @@ public final class TunQueue {
     public int write(ByteBuf src) throws NativeException {
         if (!src.isDirect()) {
             throw new IllegalArgumentException("need a direct buffer: " + src);
+        }
+        if (!fd.isOpen()) {
+            throw new NativeException(writeCall, NativeException.EBADF);
         }
         int ri = src.readerIndex();
         int len = src.readableBytes();
