@@ -31,7 +31,9 @@ public final class NativeException extends IOException {
     /** errno: network is unreachable. */
     public static final int ENETUNREACH = 101;
 
+    /** The failed call and its target. */
     private final String call;
+    /** The positive errno value. */
     private final int errno;
 
     /**

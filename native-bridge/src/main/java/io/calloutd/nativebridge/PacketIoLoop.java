@@ -130,15 +130,22 @@ public final class PacketIoLoop implements AutoCloseable {
     }
 
     /**
-     * Stops reading {@code queue}. Does nothing if it is not registered. Does not close the queue.
+     * Stops reading {@code queue}; once this returns, its receiver is not called again (also when called from that
+     * receiver). Does nothing if it is not registered. Does not close the queue.
      *
      * @param queue a queue previously passed to {@link #register}
      */
     public void deregister(TunQueue queue) {
         IoRegistration reg = registrations.remove(queue);
-        if (reg != null) {
-            reg.cancel();
+        if (reg == null) {
+            return;
         }
+        if (loop.inEventLoop() || loop.isShuttingDown()) {
+            reg.cancel();
+            return;
+        }
+        // Cancel on the loop thread so no batch for this queue is still running when we return.
+        loop.submit(reg::cancel).awaitUninterruptibly();
     }
 
     /**
@@ -184,11 +191,12 @@ public final class PacketIoLoop implements AutoCloseable {
                 .awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
     }
 
-    private void readBatch(TunQueue queue, PacketReceiver receiver) {
+    private void readBatch(IoRegistration registration, TunQueue queue, PacketReceiver receiver) {
         int delivered = 0;
         ByteBuf buf = null;
         try {
-            while (delivered < readBatch) {
+            // isValid: a receiver may deregister its own queue mid-batch.
+            while (delivered < readBatch && registration.isValid()) {
                 if (buf == null) {
                     buf = alloc.directBuffer(maxPacketSize, maxPacketSize);
                 }
@@ -257,7 +265,7 @@ public final class PacketIoLoop implements AutoCloseable {
         @Override
         public void handle(IoRegistration registration, IoEvent event) {
             // EPOLLIN or EPOLLERR: either way a read tells us what is going on.
-            readBatch(queue, receiver);
+            readBatch(registration, queue, receiver);
         }
 
         @Override

@@ -115,6 +115,11 @@ class RawIpSocketTest {
         }
     }
 
+    private static void closeTwice(AutoCloseable c) throws Exception {
+        c.close();
+        c.close();
+    }
+
     @Test
     void rejectsBytesThatAreNotAPacketOfItsFamily() throws Exception {
         try (RawIpSocket v4 = NetNs.call(ns.name, () -> RawIpSocket.openIpv4(0))) {
@@ -130,8 +135,7 @@ class RawIpSocketTest {
                 shortBuf.release();
                 v6.release();
             }
-            v4.close();
-            v4.close(); // idempotent
+            closeTwice(v4); // idempotent
             assertThatThrownBy(() -> v4.send(shortBuf)).isInstanceOf(IllegalStateException.class);
         }
     }
