@@ -131,14 +131,14 @@ public final class Reassembler implements AutoCloseable {
         if (i > 0 && offsets[i - 1] == f.offset && ends[i - 1] == end) {
             return FragmentDropReason.DUPLICATE;
         }
+        if ((i > 0 && ends[i - 1] > f.offset) || (i < d.count && offsets[i] < end)) {
+            return FragmentDropReason.OVERLAP;
+        }
         if (d.totalLength >= 0 && (end > d.totalLength || (!f.more && end != d.totalLength))) {
             return FragmentDropReason.CONFLICTING_END;
         }
         if (!f.more && d.count > 0 && ends[d.count - 1] > end) {
             return FragmentDropReason.CONFLICTING_END;
-        }
-        if ((i > 0 && ends[i - 1] > f.offset) || (i < d.count && offsets[i] < end)) {
-            return FragmentDropReason.OVERLAP;
         }
         if (d.count == offsets.length) {
             return FragmentDropReason.TOO_MANY_FRAGMENTS;
