@@ -59,4 +59,12 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
             throw new AssertionError(n + " of " + allocated.size() + " buffers not released");
         }
     }
+
+    /** Throws unless exactly {@code expected} buffers are still referenced (e.g. fragments still held). */
+    public void assertAllReleasedExcept(long expected) {
+        long n = outstanding();
+        if (n != expected) {
+            throw new AssertionError(n + " buffers still referenced, expected " + expected);
+        }
+    }
 }
