@@ -5,7 +5,9 @@ import io.calloutd.inject.Reinjector;
 import io.calloutd.nativebridge.PacketIoLoop;
 import io.calloutd.nativebridge.TunDevice;
 import io.calloutd.packet.DropCounters;
+import io.calloutd.fragment.ReassemblyConfig;
 import io.calloutd.pipeline.Direction;
+import io.calloutd.pipeline.Egress;
 import io.calloutd.pipeline.PacketPipeline;
 import io.calloutd.pipeline.PipelineCounters;
 import io.calloutd.pipeline.VerdictHook;
@@ -33,6 +35,7 @@ public final class GatewayDaemon implements AutoCloseable {
     private final List<DropCounters> dropCounters = new ArrayList<>();
     private final List<PacketIoLoop> loops = new ArrayList<>();
     private final List<Reinjector> injectors = new ArrayList<>();
+    private final List<PacketPipeline> pipelines = new ArrayList<>();
     private TunDevice outboundTun;
     private TunDevice inboundTun;
     private GatewayRouting routing;
@@ -47,12 +50,14 @@ public final class GatewayDaemon implements AutoCloseable {
      * @param config   gateway settings
      * @param hook     the verdict for well-formed packets
      * @param outboundPath how permitted outbound packets re-enter the kernel
+     * @param reassembly   fragment reassembly limits
      * @throws IOException naming what failed; anything already set up is torn down again
      */
-    public static GatewayDaemon start(GatewayConfig config, VerdictHook hook, InjectionPath outboundPath) throws IOException {
+    public static GatewayDaemon start(GatewayConfig config, VerdictHook hook, InjectionPath outboundPath,
+                                      ReassemblyConfig reassembly) throws IOException {
         GatewayDaemon d = new GatewayDaemon(config);
         try {
-            d.startUp(hook, outboundPath);
+            d.startUp(hook, outboundPath, reassembly);
             return d;
         } catch (IOException | RuntimeException e) {
             d.close();
@@ -60,18 +65,23 @@ public final class GatewayDaemon implements AutoCloseable {
         }
     }
 
-    private void startUp(VerdictHook hook, InjectionPath outboundPath) throws IOException {
+    private void startUp(VerdictHook hook, InjectionPath outboundPath, ReassemblyConfig reassembly) throws IOException {
         outboundTun = TunDevice.create(config.outboundTun(), config.queues(), false);
         inboundTun = TunDevice.create(config.inboundTun(), config.queues(), false);
-        Map<Direction, InjectionPath> paths = Map.of(
-                Direction.OUTBOUND, outboundPath,
-                Direction.INBOUND, InjectionPath.RECEIVE);
+        InterfaceInfo inside = InterfaceInfo.read(config.inside());
+        InterfaceInfo outside = InterfaceInfo.read(config.outside());
+        // Outbound packets leave by the outside link; ICMP errors about them go back from our inside address.
+        Map<Direction, Egress> egress = Map.of(
+                Direction.OUTBOUND, new Egress(outboundPath, outside.mtu(), inside.v4(), inside.v6()),
+                Direction.INBOUND, new Egress(InjectionPath.RECEIVE, inside.mtu(), outside.v4(), outside.v6()));
         for (int q = 0; q < config.queues(); q++) {
             Reinjector injector = new Reinjector(config.mark());
             injectors.add(injector);
             DropCounters drops = new DropCounters();
             dropCounters.add(drops);
-            PacketPipeline pipeline = new PacketPipeline(hook, injector, drops, counters, paths);
+            PacketPipeline pipeline = new PacketPipeline(hook, injector, drops, counters, egress, reassembly,
+                    PooledByteBufAllocator.DEFAULT);
+            pipelines.add(pipeline);
             PacketIoLoop loop = new PacketIoLoop("calloutd-packets-" + q, PooledByteBufAllocator.DEFAULT, MAX_PACKET, READ_BATCH);
             loops.add(loop);
             loop.register(outboundTun.queues().get(q), pipeline.receiverFor(Direction.OUTBOUND));
@@ -90,6 +100,11 @@ public final class GatewayDaemon implements AutoCloseable {
     /** @return per-thread malformed-packet counters */
     public List<DropCounters> dropCounters() {
         return dropCounters;
+    }
+
+    /** @return the per-thread pipelines (for reassembly statistics) */
+    public List<PacketPipeline> pipelines() {
+        return pipelines;
     }
 
     /** @return errors thrown by packet handlers (should stay 0) */
@@ -124,6 +139,11 @@ public final class GatewayDaemon implements AutoCloseable {
             loop.close();
         }
         loops.clear();
+        // After the loops stopped: the reassemblers are only touched by their packet threads.
+        for (PacketPipeline pipeline : pipelines) {
+            pipeline.close();
+        }
+        pipelines.clear();
         for (Reinjector injector : injectors) {
             injector.close();
         }

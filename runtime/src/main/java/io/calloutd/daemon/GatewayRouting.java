@@ -74,7 +74,9 @@ public final class GatewayRouting implements AutoCloseable {
         if (!"0".equals(Sysctl.get("net.ipv4.conf.all.rp_filter"))) {
             setSysctl("net.ipv4.conf.all.rp_filter", "0");
         }
-        int mtu = Math.max(mtu(cfg.inside()), mtu(cfg.outside()));
+        // The TUNs get the larger MTU of the two sides so steering never fragments or refuses what the kernel
+        // would forward; the pipeline fits packets to the real egress MTU itself.
+        int mtu = Math.max(InterfaceInfo.read(cfg.inside()).mtu(), InterfaceInfo.read(cfg.outside()).mtu());
         for (String tun : List.of(cfg.outboundTun(), cfg.inboundTun())) {
             Sysctl.set("net.ipv4.conf." + tun + ".rp_filter", "0");
             IpCommand.run("link", "set", "dev", tun, "mtu", Integer.toString(mtu), "up");
@@ -115,16 +117,6 @@ public final class GatewayRouting implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException(option + " interface '" + name + "' does not exist in this network namespace", e);
         }
-    }
-
-    /** The TUN gets the larger MTU of the two sides so steering never fragments or refuses what the kernel would forward. */
-    private static int mtu(String dev) throws IOException {
-        String out = IpCommand.run("-o", "link", "show", "dev", dev);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" mtu (\\d+) ").matcher(out);
-        if (!m.find()) {
-            throw new IOException("cannot read the MTU of " + dev + " from: " + out.strip());
-        }
-        return Integer.parseInt(m.group(1));
     }
 
     private void setSysctl(String name, String value) throws IOException {

@@ -1,5 +1,6 @@
 package io.calloutd.daemon;
 
+import io.calloutd.fragment.ReassemblyConfig;
 import io.calloutd.inject.InjectionPath;
 import io.calloutd.pipeline.VerdictHook;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayConfig config = new GatewayConfig(inside, outside, tunPrefix, queues, table, rulePriority, mark, !failOpen);
         long started = System.currentTimeMillis();
-        GatewayDaemon daemon = GatewayDaemon.start(config, VerdictHook.PERMIT_ALL, outboundInjection);
+        GatewayDaemon daemon = GatewayDaemon.start(config, VerdictHook.PERMIT_ALL, outboundInjection, ReassemblyConfig.DEFAULTS);
         ScheduledExecutorService stats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "calloutd-stats");
             t.setDaemon(true);
@@ -103,8 +104,7 @@ final class RunCommand implements Callable<Integer> {
             return;
         }
         try {
-            StatsFile.write(statsFile, StatsSnapshot.of(ready, System.currentTimeMillis() - started, daemon.counters(),
-                    daemon.dropCounters(), daemon.receiverErrors()));
+            StatsFile.write(statsFile, StatsSnapshot.of(ready, System.currentTimeMillis() - started, daemon));
         } catch (Exception e) {
             LOG.warn("cannot write stats file {}: {}", statsFile, e.getMessage());
         }

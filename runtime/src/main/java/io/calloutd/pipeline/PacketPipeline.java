@@ -1,5 +1,9 @@
 package io.calloutd.pipeline;
 
+import io.calloutd.fragment.FragmentationResult;
+import io.calloutd.fragment.Reassembler;
+import io.calloutd.fragment.ReassemblyConfig;
+import io.calloutd.fragment.ReassemblyResult;
 import io.calloutd.inject.InjectionPath;
 import io.calloutd.inject.InjectionResult;
 import io.calloutd.inject.PacketInjector;
@@ -10,42 +14,49 @@ import io.calloutd.packet.DropReason;
 import io.calloutd.packet.PacketParser;
 import io.calloutd.packet.ParsedPacket;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The packet path of one packet thread: validate/parse, ask the verdict hook, reinject. Every packet read
- * ends exactly once as reinjected or as a counted drop with a reason; no exception escapes to the reader
- * loop and nothing is allocated per packet (the parse state is reused, the buffer is pooled).
+ * The packet path of one packet thread: validate/parse, reassemble fragments, ask the verdict hook, fit the
+ * egress MTU, reinject. Every packet read ends exactly once as reinjected, held for reassembly or a counted
+ * drop with a reason (see {@link PipelineCounters#unaccounted()}); no exception escapes to the reader loop and
+ * nothing is allocated per packet in the steady state (parse state is reused, buffers are pooled).
  */
-public final class PacketPipeline {
+public final class PacketPipeline implements AutoCloseable {
     private final PacketParser parser = new PacketParser();
     private final ParsedPacket parsed = new ParsedPacket();
     private final VerdictHook hook;
     private final PacketInjector injector;
     private final DropCounters drops;
     private final PipelineCounters counters;
-    private final Map<Direction, InjectionPath> pathByDirection;
+    private final Map<Direction, Egress> egress;
+    private final FragmentStage fragments;
 
     /**
-     * @param hook            decides each well-formed packet
-     * @param injector        hands packets back to the kernel
-     * @param drops           malformed-packet counters by reason
-     * @param counters        packet accounting
-     * @param pathByDirection which injection path each direction's permitted packets take
+     * @param hook       decides each well-formed packet or reassembled datagram
+     * @param injector   hands packets back to the kernel
+     * @param drops      malformed-packet counters by reason (this thread's)
+     * @param counters   packet accounting
+     * @param egress     where each direction's permitted packets go
+     * @param reassembly reassembly limits
+     * @param alloc      allocator for reassembled datagrams, fragments and ICMP errors
      */
     public PacketPipeline(VerdictHook hook, PacketInjector injector, DropCounters drops, PipelineCounters counters,
-                          Map<Direction, InjectionPath> pathByDirection) {
+                          Map<Direction, Egress> egress, ReassemblyConfig reassembly, ByteBufAllocator alloc) {
         this.hook = hook;
         this.injector = injector;
         this.drops = drops;
         this.counters = counters;
-        this.pathByDirection = new EnumMap<>(pathByDirection);
+        this.egress = new EnumMap<>(egress);
         for (Direction d : Direction.values()) {
-            if (!this.pathByDirection.containsKey(d)) {
-                throw new IllegalArgumentException("no injection path configured for " + d);
+            if (!this.egress.containsKey(d)) {
+                throw new IllegalArgumentException("no egress configured for " + d);
             }
         }
+        this.fragments = new FragmentStage(reassembly, alloc);
     }
 
     /**
@@ -53,21 +64,27 @@ public final class PacketPipeline {
      * @return a receiver to register for the TUN queues that carry that direction's traffic
      */
     public PacketReceiver receiverFor(Direction direction) {
-        InjectionPath path = pathByDirection.get(direction);
+        Egress out = egress.get(direction);
         return (queue, packet) -> {
             try {
-                process(queue, packet, direction, path);
+                process(queue, packet, direction, out);
             } finally {
                 packet.release();
             }
         };
     }
 
+    /** @return this thread's reassembler (for its statistics) */
+    public Reassembler reassembler() {
+        return fragments.reassembler();
+    }
+
     /** Processes one packet; the caller keeps ownership of the buffer. */
-    void process(TunQueue queue, ByteBuf packet, Direction direction, InjectionPath path) {
+    void process(TunQueue queue, ByteBuf packet, Direction direction, Egress out) {
         counters.packetsIn.increment();
         counters.bytesIn.add(packet.readableBytes());
         (direction == Direction.INBOUND ? counters.inbound : counters.outbound).increment();
+        fragments.expireIfDue(System.nanoTime());
 
         DropReason malformed = parser.parse(packet, parsed);
         if (malformed != null) {
@@ -75,24 +92,116 @@ public final class PacketPipeline {
             counters.dropsMalformed.increment();
             return;
         }
-        if (hook.decide(parsed, direction) != Verdict.PERMIT) {
-            counters.dropsByVerdict.increment();
-            return;
-        }
         if (parsed.trailingBytes() > 0) {
             // Link-layer padding beyond the IP length is not part of the packet (the kernel trims it too).
             packet.writerIndex(parsed.ipEnd());
         }
+        if (parsed.isFragment()) {
+            ReassemblyResult r = fragments.offer(packet);
+            switch (r.kind()) {
+                case HELD -> {
+                    counters.fragmentsConsumed.increment();
+                    return;
+                }
+                case DISCARDED -> {
+                    counters.dropsFragment.increment();
+                    return;
+                }
+                case COMPLETE -> {
+                    counters.fragmentsConsumed.increment();
+                    counters.datagramsReassembled.increment();
+                    ByteBuf datagram = r.datagram();
+                    try {
+                        processReassembled(queue, datagram, direction, out, r.maxFragmentSize(), r.identification());
+                    } finally {
+                        datagram.release();
+                    }
+                    return;
+                }
+                case NOT_A_FRAGMENT -> {
+                    // an IPv6 atomic fragment (offset 0, no more fragments): an ordinary packet (RFC 6946)
+                }
+            }
+        }
+        if (hook.decide(parsed, direction) != Verdict.PERMIT) {
+            counters.dropsByVerdict.increment();
+            return;
+        }
+        emit(queue, packet, out, 0, 0, false);
+    }
+
+    private void processReassembled(TunQueue queue, ByteBuf datagram, Direction direction, Egress out,
+                                    int maxFragmentSize, int identification) {
+        DropReason malformed = parser.parse(datagram, parsed);
+        if (malformed != null) {
+            drops.increment(malformed);
+            counters.datagramsDropped.increment();
+            return;
+        }
+        if (hook.decide(parsed, direction) != Verdict.PERMIT) {
+            counters.datagramsDropped.increment();
+            return;
+        }
+        emit(queue, datagram, out, maxFragmentSize, identification, true);
+    }
+
+    private void emit(TunQueue queue, ByteBuf packet, Egress out, int maxFragmentSize, int identification, boolean reassembled) {
+        int version = parsed.ipVersion();
+        List<ByteBuf> pieces = fragments.pieces();
+        FragmentationResult fit = fragments.fit(packet, version, out.mtu(), maxFragmentSize, identification, pieces);
+        switch (fit.outcome()) {
+            case FITS -> inject(queue, packet, version, out, reassembled);
+            case FRAGMENTED -> {
+                try {
+                    for (ByteBuf piece : pieces) {
+                        counters.fragmentsOut.increment();
+                        inject(queue, piece, version, out, reassembled);
+                    }
+                } finally {
+                    for (ByteBuf piece : pieces) {
+                        piece.release();
+                    }
+                    pieces.clear();
+                }
+            }
+            case FRAGMENTATION_NEEDED, PACKET_TOO_BIG -> {
+                (reassembled ? counters.datagramsDropped : counters.dropsTooBig).increment();
+                ByteBuf error = fragments.tooBig(packet, version, fit.mtu(), out);
+                if (error != null) {
+                    try {
+                        // From the firewall's own address: only the send path accepts a local source.
+                        if (injector.injectSend(error, version) == InjectionResult.INJECTED) {
+                            counters.icmpErrorsSent.increment();
+                        }
+                    } finally {
+                        error.release();
+                    }
+                }
+            }
+            case MALFORMED -> (reassembled ? counters.datagramsDropped : counters.dropsMalformed).increment();
+        }
+    }
+
+    private void inject(TunQueue queue, ByteBuf packet, int version, Egress out, boolean reassembled) {
         int length = packet.readableBytes();
-        InjectionResult result = path == InjectionPath.RECEIVE
+        InjectionResult result = out.path() == InjectionPath.RECEIVE
                 ? injector.injectReceive(queue, packet)
-                : injector.injectSend(packet, parsed.ipVersion());
+                : injector.injectSend(packet, version);
         if (result == InjectionResult.INJECTED) {
             counters.packetsOut.increment();
             counters.bytesOut.add(length);
-            (path == InjectionPath.RECEIVE ? counters.reinjectedReceivePath : counters.reinjectedSendPath).increment();
+            (out.path() == InjectionPath.RECEIVE ? counters.reinjectedReceivePath : counters.reinjectedSendPath).increment();
+            if (reassembled) {
+                counters.reassembledOut.increment();
+            }
         } else {
-            counters.dropsInjectionFailed.increment();
+            (reassembled ? counters.datagramsDropped : counters.dropsInjectionFailed).increment();
         }
+    }
+
+    /** Releases every datagram still waiting for fragments. */
+    @Override
+    public void close() {
+        fragments.close();
     }
 }

@@ -3,9 +3,10 @@ package io.calloutd.pipeline;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Packet accounting of one pipeline. The invariant operators rely on:
- * {@code packetsIn == packetsOut + dropsMalformed + dropsByVerdict + dropsInjectionFailed}.
- * LongAdder keeps the packet thread free of contention while the stats writer reads.
+ * Packet accounting of the pipelines. Every packet read ends in exactly one bucket, so when traffic is quiet
+ * {@link #unaccounted()} is 0: reinjected as it was, taken into a reassembly (held, or completing a datagram),
+ * or dropped with a counted reason. Reassembled datagrams have their own outcome counters. LongAdder keeps
+ * the packet threads free of contention while the stats writer reads.
  */
 public final class PipelineCounters {
     final LongAdder packetsIn = new LongAdder();
@@ -19,6 +20,14 @@ public final class PipelineCounters {
     final LongAdder dropsMalformed = new LongAdder();
     final LongAdder dropsByVerdict = new LongAdder();
     final LongAdder dropsInjectionFailed = new LongAdder();
+    final LongAdder dropsTooBig = new LongAdder();
+    final LongAdder fragmentsConsumed = new LongAdder();
+    final LongAdder dropsFragment = new LongAdder();
+    final LongAdder datagramsReassembled = new LongAdder();
+    final LongAdder datagramsDropped = new LongAdder();
+    final LongAdder reassembledOut = new LongAdder();
+    final LongAdder fragmentsOut = new LongAdder();
+    final LongAdder icmpErrorsSent = new LongAdder();
 
     /** @return packets read from the TUN queues */
     public long packetsIn() { return packetsIn.sum(); }
@@ -42,4 +51,29 @@ public final class PipelineCounters {
     public long dropsByVerdict() { return dropsByVerdict.sum(); }
     /** @return packets the kernel refused on reinjection */
     public long dropsInjectionFailed() { return dropsInjectionFailed.sum(); }
+    /** @return packets dropped because they exceed the egress MTU and may not be fragmented */
+    public long dropsTooBig() { return dropsTooBig.sum(); }
+    /** @return fragments taken into a reassembly (held, or completing a datagram) */
+    public long fragmentsConsumed() { return fragmentsConsumed.sum(); }
+    /** @return fragments discarded by reassembly (reasons in the reassembler's statistics) */
+    public long dropsFragment() { return dropsFragment.sum(); }
+    /** @return datagrams completed by reassembly */
+    public long datagramsReassembled() { return datagramsReassembled.sum(); }
+    /** @return reassembled datagrams dropped (policy, MTU, malformed, refused) */
+    public long datagramsDropped() { return datagramsDropped.sum(); }
+    /** @return packets reinjected for reassembled datagrams (whole or refragmented) */
+    public long reassembledOut() { return reassembledOut.sum(); }
+    /** @return fragments produced by refragmentation */
+    public long fragmentsOut() { return fragmentsOut.sum(); }
+    /** @return ICMP fragmentation-needed / packet-too-big errors sent to senders */
+    public long icmpErrorsSent() { return icmpErrorsSent.sum(); }
+
+    /**
+     * @return packets read that are in no outcome bucket: 0 whenever no packet is being processed
+     *         ({@code packetsIn = (packetsOut - reassembledOut) + fragmentsConsumed + all per-packet drops})
+     */
+    public long unaccounted() {
+        return packetsIn() - (packetsOut() - reassembledOut()) - fragmentsConsumed() - dropsFragment() - dropsMalformed()
+                - dropsByVerdict() - dropsInjectionFailed() - dropsTooBig();
+    }
 }
