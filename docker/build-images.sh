@@ -3,7 +3,8 @@
 #   calloutd-base:<hash>|latest  Debian bookworm minbase made with debootstrap and `docker import`
 #   calloutd-peer:latest         FROM the base; client/server hosts
 #   calloutd-daemon:latest       FROM the base + runtime/target/calloutd.jar
-# Usage: docker/build-images.sh [all|base|peer|daemon]   (default: all; works from any cwd)
+# Usage: docker/build-images.sh [all|base|peer|daemon]...   (default: all; works from any cwd;
+#        all skips the daemon image with a warning when the jar is missing, daemon fails instead)
 # Env:   CALLOUTD_JAR (default <repo>/runtime/target/calloutd.jar)
 #        CALLOUTD_DEBIAN_MIRROR (default: taken from this machine's apt sources)
 #        CALLOUTD_REBUILD_BASE=1 forces a new base even if the hash tag exists
@@ -117,12 +118,21 @@ build_daemon() {
   rm -rf "$ctx"
 }
 
+build_daemon_if_jar() {
+  if [[ -f $JAR ]]; then build_daemon; else log "WARNING: $JAR missing; calloutd-daemon not (re)built"; fi
+}
+
 BASE_TAG=
-case "${1:-all}" in
-  base) build_base ;;
-  peer) build_base; build_peer ;;
-  daemon) build_base; build_daemon ;;
-  all) build_base; build_peer; build_daemon ;;
-  *) die "usage: $0 [all|base|peer|daemon]" ;;
-esac
+targets=("$@"); (( ${#targets[@]} )) || targets=(all)
+build_base
+for t in "${targets[@]}"; do
+  case "$t" in
+    base) ;;
+    peer) build_peer ;;
+    daemon) build_daemon ;;
+    # all tolerates a missing jar: CI may build images before Maven packages the daemon.
+    all) build_peer; build_daemon_if_jar ;;
+    *) die "usage: $0 [all|base|peer|daemon]..." ;;
+  esac
+done
 log "done"

@@ -34,7 +34,7 @@ public final class CalloutdImages {
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("image build script not found or not executable: " + script);
         }
-        ProcessBuilder pb = new ProcessBuilder(script.toString(), "all").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "peer", "daemon").redirectErrorStream(true);
         String jar = System.getProperty("calloutd.jar");
         if (jar != null) {
             pb.environment().put("CALLOUTD_JAR", Path.of(jar).toAbsolutePath().normalize().toString());

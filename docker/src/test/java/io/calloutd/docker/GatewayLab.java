@@ -120,7 +120,7 @@ public final class GatewayLab implements AutoCloseable {
 
     /**
      * Current stats while the daemon runs, waiting up to {@code timeout} for the first file
-     * (its appearance is also the daemon's readiness signal).
+     * that says {@code ready} (the daemon's readiness signal: routing installed).
      */
     public DaemonStats awaitStats(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -131,7 +131,10 @@ public final class GatewayLab implements AutoCloseable {
             ExecResult r = firewall.execInContainer("cat", FirewallContainer.STATS_FILE);
             if (r.getExitCode() == 0 && !r.getStdout().isBlank()) {
                 try {
-                    return DaemonStats.parse(r.getStdout());
+                    DaemonStats s = DaemonStats.parse(r.getStdout());
+                    if (s.ready()) {
+                        return s;
+                    }
                 } catch (IOException partial) {
                     // The file may be caught mid-rewrite; retry until the deadline.
                     if (System.nanoTime() > deadline) {
@@ -140,7 +143,7 @@ public final class GatewayLab implements AutoCloseable {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no stats file " + FirewallContainer.STATS_FILE + " after " + timeout
+                throw new IllegalStateException("no ready stats in " + FirewallContainer.STATS_FILE + " after " + timeout
                         + "\n" + firewall.getLogs());
             }
             Thread.sleep(200);

@@ -76,7 +76,8 @@ class GatewayThroughTunIT {
             // Nothing lost silently: every packet read was written back or counted as a drop.
             assertThat(fin.packetsOut() + fin.totalDrops()).as("packetsOut + drops vs packetsIn")
                     .isGreaterThanOrEqualTo(fin.packetsIn());
-            assertThat(fin.malformedDrops()).as("malformed drops " + fin.drops()).isZero();
+            assertThat(fin.dropsMalformed()).as("malformed drops " + fin.drops()).isZero();
+            assertThat(fin.drops()).as("malformed drops by reason").allSatisfy((reason, n) -> assertThat(n).isZero());
         }
         LOG.info("test incl. cleanup took {} ms", ms(t0));
     }
