@@ -57,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
                 live.interrupt();
                 live.join(2_000);
             }
+            Thread.sleep(600); // traffic has stopped: let the daemon write a quiescent snapshot (every 200 ms)
             StatsSnapshot s = daemon.stats();
             out.printf("== daemon counters: in=%d out=%d (inbound %d, outbound %d; receive-path %d, send-path %d) "
                             + "malformed=%d injection-failed=%d%n", s.packetsIn(), s.packetsOut(), s.inbound(), s.outbound(),

@@ -102,6 +102,17 @@ public final class GatewayDaemon implements AutoCloseable {
         return config;
     }
 
+    private static TunDevice closeQuietly(TunDevice tun) {
+        if (tun != null) {
+            try {
+                tun.close();
+            } catch (IOException e) {
+                LOG.warn("closing TUN {}: {}", tun.name(), e.getMessage());
+            }
+        }
+        return null;
+    }
+
     /** Restores routing first (so traffic stops being steered), then stops the threads and removes the TUNs. */
     @Override
     public void close() {
@@ -117,13 +128,7 @@ public final class GatewayDaemon implements AutoCloseable {
             injector.close();
         }
         injectors.clear();
-        if (outboundTun != null) {
-            outboundTun.close();
-            outboundTun = null;
-        }
-        if (inboundTun != null) {
-            inboundTun.close();
-            inboundTun = null;
-        }
+        outboundTun = closeQuietly(outboundTun);
+        inboundTun = closeQuietly(inboundTun);
     }
 }

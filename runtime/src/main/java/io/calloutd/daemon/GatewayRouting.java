@@ -61,7 +61,7 @@ public final class GatewayRouting implements AutoCloseable {
                 }
             }
             for (int t = cfg.table(); t <= cfg.table() + 1; t++) {
-                if (!IpCommand.run(family, "route", "show", "table", Integer.toString(t)).isBlank()) {
+                if (!tableRoutes(family, t).isBlank()) {
                     throw new IOException("routing table " + t + " (" + family + ") is not empty; choose another --table");
                 }
             }
@@ -95,6 +95,18 @@ public final class GatewayRouting implements AutoCloseable {
 
     private static java.util.function.Predicate<String> hasPriority(int p) {
         return line -> line.startsWith(p + ":");
+    }
+
+    /** Routes of a table; a table the kernel has never seen is empty (ip reports it as an error). */
+    private static String tableRoutes(String family, int table) throws IOException {
+        try {
+            return IpCommand.run(family, "route", "show", "table", Integer.toString(table));
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not exist")) {
+                return "";
+            }
+            throw e;
+        }
     }
 
     private static void requireInterface(String name, String option) throws IOException {

@@ -73,8 +73,17 @@ final class RunCommand implements Callable<Integer> {
         if (statsFile != null) {
             stats.scheduleAtFixedRate(() -> writeStats(daemon, started, running.get()), 0, statsIntervalMs, TimeUnit.MILLISECONDS);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // TERM and INT are handled rather than left to the JVM, so a clean stop exits 0 after the teardown;
+        // the shutdown hook covers every other way the JVM may exit.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> stopRequested.countDown());
+        }
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             running.set(false);
             LOG.info("stopping: restoring routing and removing the TUN devices");
             stats.shutdownNow();
@@ -82,9 +91,10 @@ final class RunCommand implements Callable<Integer> {
             writeStats(daemon, started, false);
             LOG.info("stopped; packets in={} out={} malformed={}", daemon.counters().packetsIn(),
                     daemon.counters().packetsOut(), daemon.counters().dropsMalformed());
-            stopped.countDown();
-        }, "calloutd-shutdown"));
-        stopped.await();
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "calloutd-shutdown"));
+        stopRequested.await();
+        shutdown.run();
         return 0;
     }
 

@@ -31,7 +31,11 @@ public final class Reinjector implements AutoCloseable {
         try {
             this.raw6 = RawIpSocket.openIpv6(mark);
         } catch (NativeException e) {
-            v4.close();
+            try {
+                v4.close();
+            } catch (NativeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
         this.raw4 = v4;
@@ -72,7 +76,12 @@ public final class Reinjector implements AutoCloseable {
 
     @Override
     public void close() {
-        raw4.close();
-        raw6.close();
+        for (RawIpSocket socket : new RawIpSocket[] {raw4, raw6}) {
+            try {
+                socket.close();
+            } catch (NativeException e) {
+                LOG.warn("closing raw socket: {}", e.getMessage());
+            }
+        }
     }
 }

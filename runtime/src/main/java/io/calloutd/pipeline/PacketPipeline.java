@@ -79,6 +79,10 @@ public final class PacketPipeline {
             counters.dropsByVerdict.increment();
             return;
         }
+        if (parsed.trailingBytes() > 0) {
+            // Link-layer padding beyond the IP length is not part of the packet (the kernel trims it too).
+            packet.writerIndex(parsed.ipEnd());
+        }
         int length = packet.readableBytes();
         InjectionResult result = path == InjectionPath.RECEIVE
                 ? injector.injectReceive(queue, packet)
