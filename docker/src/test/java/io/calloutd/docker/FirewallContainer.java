@@ -30,7 +30,7 @@ public final class FirewallContainer extends GenericContainer<FirewallContainer>
         withEnv("CALLOUTD_OUTSIDE_PREFIX", networks.outsidePrefix());
         withEnv("CALLOUTD_STATS_FILE", STATS_FILE);
         withCopyToContainer(MountableFile.forClasspathResource("io/calloutd/docker/gateway-entrypoint.sh", 0755), ENTRYPOINT);
-        withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("calloutd-daemon")).withSeparateOutputStreams());
+        withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("calloutd-daemon")));
         withCreateContainerCmdModifier(cmd -> {
             cmd.withEntrypoint(ENTRYPOINT);
             cmd.getHostConfig()
@@ -38,7 +38,15 @@ public final class FirewallContainer extends GenericContainer<FirewallContainer>
                     .withDevices(Device.parse("/dev/net/tun"))
                     .withSysctls(Map.of(
                             "net.ipv4.ip_forward", "1",
-                            "net.ipv6.conf.all.forwarding", "1"));
+                            "net.ipv6.conf.all.forwarding", "1",
+                            // /proc/sys is read-only in the container: preset what the daemon would
+                            // write (its TUNs inherit rp_filter from "default").
+                            "net.ipv4.conf.all.rp_filter", "0",
+                            "net.ipv4.conf.default.rp_filter", "0",
+                            // Docker disables IPv6 in containers on IPv4-only networks; the daemon
+                            // steers both families, so its TUNs need IPv6 enabled.
+                            "net.ipv6.conf.all.disable_ipv6", "0",
+                            "net.ipv6.conf.default.disable_ipv6", "0"));
         });
     }
 

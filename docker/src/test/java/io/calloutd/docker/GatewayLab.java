@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
+import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -21,6 +22,7 @@ public final class GatewayLab implements AutoCloseable {
     private final FirewallContainer firewall;
     private final GenericContainer<?> client;
     private final GenericContainer<?> server;
+    private DaemonStats readyStats;
 
     private GatewayLab(LabNetworks networks, FirewallContainer firewall, GenericContainer<?> client,
                        GenericContainer<?> server) {
@@ -39,13 +41,13 @@ public final class GatewayLab implements AutoCloseable {
         GenericContainer<?> server = peer(networks.outside());
         GatewayLab lab = new GatewayLab(networks, firewall, client, server);
         try {
-            firewall.start();
-            client.start();
-            server.start();
+            // In parallel: the daemon's JVM start dominates, the peers are ready meanwhile.
+            Startables.deepStart(firewall, client, server).join();
+            lab.readyStats = lab.awaitStats(Duration.ofSeconds(30));
             sh(client, "ip route add " + networks.outsideSubnet() + " via " + lab.firewallAddress(networks.inside()));
             sh(server, "ip route add " + networks.insideSubnet() + " via " + lab.firewallAddress(networks.outside()));
             return lab;
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | Error | IOException | InterruptedException e) {
             lab.close();
             throw e;
         }
@@ -56,6 +58,11 @@ public final class GatewayLab implements AutoCloseable {
         return c.withNetwork(network)
                 .withCommand("sleep", "infinity")
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN));
+    }
+
+    /** The daemon's first stats that said {@code ready}. */
+    public DaemonStats readyStats() {
+        return readyStats;
     }
 
     /** The inside host. */
@@ -82,11 +89,12 @@ public final class GatewayLab implements AutoCloseable {
     public static String address(GenericContainer<?> c, Network network) {
         InspectContainerResponse info = c.getDockerClient().inspectContainerCmd(c.getContainerId()).exec();
         for (ContainerNetwork n : info.getNetworkSettings().getNetworks().values()) {
-            if (network.getId().equals(n.getNetworkID())) {
+            if (network.getId().equals(n.getNetworkID()) && n.getIpAddress() != null && !n.getIpAddress().isEmpty()) {
                 return n.getIpAddress();
             }
         }
-        throw new IllegalStateException(c.getContainerId() + " is not attached to network " + network.getId());
+        throw new IllegalStateException(c.getContainerId() + " has no address on network " + network.getId()
+                + " (running: " + Boolean.TRUE.equals(info.getState().getRunning()) + ")");
     }
 
     /** The firewall's address on one side. */
