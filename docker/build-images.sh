@@ -135,4 +135,6 @@ for t in "${targets[@]}"; do
     *) die "usage: $0 [all|base|peer|daemon]..." ;;
   esac
 done
+# Rebuilds leave the previous daemon/peer images untagged; drop them (only ours, only untagged).
+docker image prune -f --filter label=io.calloutd.image >/dev/null 2>&1 || true
 log "done"
