@@ -68,7 +68,12 @@ public final class GatewayRouting implements AutoCloseable {
         }
 
         setSysctl("net.ipv4.ip_forward", "1");
-        setSysctl("net.ipv6.conf.all.forwarding", "1");
+        boolean ipv6 = ipv6Enabled();
+        if (ipv6) {
+            setSysctl("net.ipv6.conf.all.forwarding", "1");
+        } else {
+            LOG.warn("IPv6 is disabled in this network namespace: steering IPv4 only");
+        }
         // Packets written back to a TUN carry sources that route via the real interfaces: strict reverse
         // path filtering would drop them. The effective value is max(all, device).
         if (!"0".equals(Sysctl.get("net.ipv4.conf.all.rp_filter"))) {
@@ -78,12 +83,14 @@ public final class GatewayRouting implements AutoCloseable {
         // would forward; the pipeline fits packets to the real egress MTU itself.
         int mtu = Math.max(InterfaceInfo.read(cfg.inside()).mtu(), InterfaceInfo.read(cfg.outside()).mtu());
         for (String tun : List.of(cfg.outboundTun(), cfg.inboundTun())) {
-            Sysctl.set("net.ipv4.conf." + tun + ".rp_filter", "0");
+            if (!"0".equals(Sysctl.get("net.ipv4.conf." + tun + ".rp_filter"))) {
+                Sysctl.set("net.ipv4.conf." + tun + ".rp_filter", "0");
+            }
             IpCommand.run("link", "set", "dev", tun, "mtu", Integer.toString(mtu), "up");
         }
 
         String mark = "0x" + Integer.toHexString(cfg.mark());
-        for (String family : List.of("-4", "-6")) {
+        for (String family : ipv6 ? List.of("-4", "-6") : List.of("-4")) {
             routeTable(family, cfg.table(), cfg.outboundTun(), cfg.failClosed());
             routeTable(family, cfg.table() + 1, cfg.inboundTun(), cfg.failClosed());
             rule(family, cfg.rulePriority(), "fwmark", mark, "lookup", "main");
@@ -119,7 +126,18 @@ public final class GatewayRouting implements AutoCloseable {
         }
     }
 
+    private static boolean ipv6Enabled() {
+        try {
+            return "0".equals(Sysctl.get("net.ipv6.conf.all.disable_ipv6"));
+        } catch (IOException noIpv6) {
+            return false; // no /proc/sys/net/ipv6: the kernel has no IPv6 at all
+        }
+    }
+
     private void setSysctl(String name, String value) throws IOException {
+        if (value.equals(Sysctl.get(name))) {
+            return; // already set, e.g. by the container runtime where /proc/sys is read-only
+        }
         String previous = Sysctl.set(name, value);
         if (!previous.equals(value)) {
             undo.push(() -> Sysctl.set(name, previous));
