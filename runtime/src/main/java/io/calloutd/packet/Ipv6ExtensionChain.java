@@ -46,10 +46,15 @@ public final class Ipv6ExtensionChain {
             int len;
             switch (nh) {
                 case IpProtocols.HOP_BY_HOP:
+                    // RFC 8200 §4.1: only directly after the fixed header (Linux drops otherwise).
                     if (count != 0) {
                         return DropReason.IPV6_BAD_EXTENSION_CHAIN;
                     }
-                    // fall through
+                    if (end - pos < 2) {
+                        return DropReason.IPV6_EXTENSION_TRUNCATED;
+                    }
+                    len = (buf.getUnsignedByte(pos + 1) + 1) << 3;
+                    break;
                 case IpProtocols.IPV6_ROUTING:
                 case IpProtocols.IPV6_DESTINATION_OPTIONS:
                     if (end - pos < 2) {

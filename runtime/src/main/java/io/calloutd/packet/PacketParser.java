@@ -38,13 +38,18 @@ public final class PacketParser {
             return DropReason.EMPTY;
         }
         int version = buf.getUnsignedByte(start) >>> 4;
+        DropReason r;
         if (version == 4) {
-            return parseIpv4(buf, start, avail, out);
+            r = parseIpv4(buf, start, avail, out);
+        } else if (version == 6) {
+            r = parseIpv6(buf, start, avail, out);
+        } else {
+            r = DropReason.BAD_IP_VERSION;
         }
-        if (version == 6) {
-            return parseIpv6(buf, start, avail, out);
+        if (r != null) {
+            out.ipVersion = 0; // a rejected packet must not look usable
         }
-        return DropReason.BAD_IP_VERSION;
+        return r;
     }
 
     private DropReason parseIpv4(ByteBuf buf, int start, int avail, ParsedPacket out) {

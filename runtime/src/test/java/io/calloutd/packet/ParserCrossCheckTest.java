@@ -55,7 +55,7 @@ class ParserCrossCheckTest {
 
     @ParameterizedTest(name = "{0} direct={1}")
     @MethodSource("fixedCases")
-    void fixedPacketsMatchPcap4j(String name, boolean direct, byte[] raw) {
+    void fixedPacketsMatchPcap4j(String name, boolean direct, byte[] raw) throws Exception {
         for (int headroom : new int[] {0, 1, 3}) {
             for (int trailing : new int[] {0, 5}) {
                 check(raw, direct, headroom, trailing);
@@ -64,7 +64,7 @@ class ParserCrossCheckTest {
     }
 
     @Test
-    void randomPacketsMatchPcap4j() {
+    void randomPacketsMatchPcap4j() throws Exception {
         Random r = new Random(0xC0FFEE);
         Ext[] exts = {Ext.HOP_BY_HOP, Ext.ROUTING, Ext.DESTINATION_OPTIONS, Ext.FRAGMENT};
         for (int i = 0; i < 3000; i++) {
@@ -94,7 +94,7 @@ class ParserCrossCheckTest {
         }
     }
 
-    private void check(byte[] raw, boolean direct, int headroom, int trailing) {
+    private void check(byte[] raw, boolean direct, int headroom, int trailing) throws Exception {
         Pcap4jOracle o = new Pcap4jOracle(raw);
         ByteBuf buf = Bufs.of(raw, direct, headroom, trailing);
         try {
@@ -122,6 +122,7 @@ class ParserCrossCheckTest {
                 } else {
                     // pcap4j stops at a first fragment's Fragment header; we walk on to the upper layer.
                     assertThat(p.networkHeaderLength()).isGreaterThanOrEqualTo(o.networkHeaderLength);
+                    checkFirstFragmentTransport(raw, base);
                 }
                 return;
             }
@@ -283,6 +284,48 @@ class ParserCrossCheckTest {
             assertThat(p.payloadOffset()).isEqualTo(l4);
             assertThat(p.payloadLength()).isEqualTo(l4Len);
         }
+    }
+
+    /** Decodes the transport header of a first fragment with pcap4j at the offset we found. */
+    private void checkFirstFragmentTransport(byte[] raw, int base) throws Exception {
+        if (!p.hasTransportHeader()) {
+            assertThat(p.transportProtocol()).isNotIn(IpProtocols.TCP, IpProtocols.UDP);
+            return;
+        }
+        int at = p.transportOffset() - base;
+        int len = raw.length - at;
+        switch (p.transportProtocol()) {
+            case IpProtocols.TCP: {
+                TcpPacket.TcpHeader h = TcpPacket.newPacket(raw, at, len).getHeader();
+                assertThat(p.tcp().sourcePort()).isEqualTo(h.getSrcPort().valueAsInt());
+                assertThat(p.tcp().destinationPort()).isEqualTo(h.getDstPort().valueAsInt());
+                assertThat(p.tcp().sequenceNumber()).isEqualTo(h.getSequenceNumber());
+                assertThat(p.tcp().checksum()).isEqualTo(h.getChecksum() & 0xFFFF);
+                assertThat(p.transportHeaderLength()).isEqualTo(h.length());
+                break;
+            }
+            case IpProtocols.UDP: {
+                UdpPacket.UdpHeader h = UdpPacket.newPacket(raw, at, len).getHeader();
+                assertThat(p.udp().sourcePort()).isEqualTo(h.getSrcPort().valueAsInt());
+                assertThat(p.udp().length()).isEqualTo(h.getLengthAsInt());
+                assertThat(p.udp().checksum()).isEqualTo(h.getChecksum() & 0xFFFF);
+                break;
+            }
+            case IpProtocols.ICMP: {
+                IcmpV4CommonPacket.IcmpV4CommonHeader h = IcmpV4CommonPacket.newPacket(raw, at, len).getHeader();
+                assertThat(p.icmp().type()).isEqualTo(h.getType().value() & 0xFF);
+                assertThat(p.icmp().checksum()).isEqualTo(h.getChecksum() & 0xFFFF);
+                break;
+            }
+            default: {
+                assertThat(p.transportProtocol()).isEqualTo(IpProtocols.ICMPV6);
+                IcmpV6CommonPacket.IcmpV6CommonHeader h = IcmpV6CommonPacket.newPacket(raw, at, len).getHeader();
+                assertThat(p.icmpv6().type()).isEqualTo(h.getType().value() & 0xFF);
+                assertThat(p.icmpv6().checksum()).isEqualTo(h.getChecksum() & 0xFFFF);
+            }
+        }
+        assertThat(p.payloadOffset()).isEqualTo(p.transportOffset() + p.transportHeaderLength());
+        assertThat(p.payloadLength()).isEqualTo(p.ipEnd() - p.payloadOffset());
     }
 
     private void checkPseudoHeaderChecksum(ByteBuf buf, int ip, int proto, int l4, int l4Len, int expected) {
