@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Classification throughput and allocation (M-24) at INBOUND_TRANSPORT_V4 with 10 … 100 000 filters.
- * Mix: 4 sublayers; per filter one selective indexable condition (remote port 45 %, local port 15 %, remote /24–/32
+ * Mix: 4 sublayers; per filter one selective indexable condition (remote port 45 %, local port 15 %, remote /28–/32
  * prefix 40 %) plus, for half of them, a protocol and/or an IP_LENGTH RANGE condition; PERMIT/BLOCK 70/30, some with
  * CLEAR_ACTION_RIGHT; plus 5 broad filters (protocol-only / flags / no conditions). Packets are drawn from the same
  * value space. Run: see the engine report; use {@code -prof gc} for bytes per operation.
@@ -64,7 +64,7 @@ public class ClassifyBenchmark {
                 if (rnd.nextBoolean()) b.condition(Condition.eq(Field.IP_PROTOCOL, Value.uint8(rnd.nextBoolean() ? 6 : 17)));
                 if (kind < 45) b.condition(Condition.eq(Field.IP_REMOTE_PORT, Value.uint16(rnd.nextInt(65536))));
                 else if (kind < 60) b.condition(Condition.eq(Field.IP_LOCAL_PORT, Value.uint16(rnd.nextInt(65536))));
-                else b.condition(Condition.eq(Field.IP_REMOTE_ADDRESS, Value.v4Prefix(0xC6120000 | rnd.nextInt(1 << 17), 24 + rnd.nextInt(9))));
+                else b.condition(Condition.eq(Field.IP_REMOTE_ADDRESS, Value.v4Prefix(0xC6120000 | rnd.nextInt(1 << 17), 28 + rnd.nextInt(5))));
                 if (rnd.nextInt(4) == 0) b.condition(Condition.range(Field.IP_LENGTH, Value.uint16(40), Value.uint16(1500)));
                 boolean block = rnd.nextInt(10) < 3;
                 b.action(block ? FilterAction.BLOCK : FilterAction.PERMIT).flags(!block && rnd.nextInt(5) == 0 ? 0x8 : 0);
