@@ -1,0 +1,145 @@
+package io.calloutd.engine;
+
+import static io.calloutd.engine.ClassifyOut.FLAG_ABSORB;
+import static io.calloutd.engine.ClassifyOut.RIGHT_ACTION_WRITE;
+
+/**
+ * The §1.6.2 reference algorithm over one layer's candidates. Candidates arrive in arbitration order from a k-way
+ * merge of the index lists, so sublayers appear highest weight first and, inside a sublayer, filters in weight
+ * order; once a sublayer has a PERMIT/BLOCK its remaining filters are skipped, and every sublayer is evaluated.
+ */
+final class Arbiter {
+    private final EngineCounters counters;
+
+    Arbiter(EngineCounters counters) {
+        this.counters = counters;
+    }
+
+    /** Runs arbitration of {@code p} into {@code st}. */
+    void arbitrate(LayerPolicy p, Layer layer, IncomingValues in, ClassifyContext ctx, ClassifyResult res,
+                   ArbitrationState st) {
+        st.reset();
+        if (p.ranked.length == 0) return;
+        FilterIndex idx = p.index;
+        res.ensureLists(idx.maxLists());
+        int[][] lists = res.lists;
+        int[] pos = res.pos;
+        int k = idx.collect(in, lists);
+        for (int i = 0; i < k; i++) pos[i] = 0;
+
+        int currentSub = -1;
+        boolean decided = false;
+        while (true) {
+            // k-way merge: smallest head rank; advance every list whose head equals it (drops duplicates).
+            int rank = Integer.MAX_VALUE;
+            for (int i = 0; i < k; i++) {
+                if (pos[i] < lists[i].length && lists[i][pos[i]] < rank) rank = lists[i][pos[i]];
+            }
+            if (rank == Integer.MAX_VALUE) break;
+            for (int i = 0; i < k; i++) {
+                if (pos[i] < lists[i].length && lists[i][pos[i]] == rank) pos[i]++;
+            }
+            int sub = p.sublayerOfRank[rank];
+            if (sub != currentSub) {
+                if (decided) commit(st);
+                currentSub = sub;
+                decided = false;
+            }
+            if (decided) continue;
+            CompiledFilter cf = p.ranked[rank];
+            st.evaluated++;
+            if (!cf.matches(in)) continue;
+            cf.countMatch();
+            decided = evaluate(cf, layer, in, ctx, res, st);
+        }
+        if (decided) commit(st);
+    }
+
+    /** Sublayer result r is folded into the layer out (the override policy of §1.6.1 rule 3, rule 5). */
+    private static void commit(ArbitrationState st) {
+        if ((st.rights & RIGHT_ACTION_WRITE) != 0) {
+            st.action = st.rAction;
+            st.rights = st.rRights;
+            st.flags |= st.rFlags;
+            st.decider = st.rFilter;
+            st.reason = st.rReason;
+        } else if (st.action == ActionType.PERMIT && st.rAction == ActionType.BLOCK && st.rFromCallout) {
+            st.overriddenFilterId = st.decider != null ? st.decider.filter.id() : 0;
+            st.action = ActionType.BLOCK;
+            st.vetoed = true;
+            st.flags |= st.rFlags;
+            st.decider = st.rFilter;
+            st.reason = DecisionReason.VETO;
+        }
+        // else: a hard decision is already in place; r is ignored.
+    }
+
+    /** Evaluates one matching filter; true (and r set) if it yields PERMIT or BLOCK. */
+    private boolean evaluate(CompiledFilter cf, Layer layer, IncomingValues in, ClassifyContext ctx,
+                             ClassifyResult res, ArbitrationState st) {
+        Filter f = cf.filter;
+        switch (f.action()) {
+            case PERMIT:
+                return decide(st, cf, ActionType.PERMIT, f.clearsActionRight() ? 0 : RIGHT_ACTION_WRITE, 0, false,
+                        DecisionReason.FILTER);
+            case BLOCK:
+                return decide(st, cf, ActionType.BLOCK, 0, 0, false, DecisionReason.FILTER);
+            default:
+                return evaluateCallout(cf, layer, in, ctx, res, st);
+        }
+    }
+
+    private boolean evaluateCallout(CompiledFilter cf, Layer layer, IncomingValues in, ClassifyContext ctx,
+                                    ClassifyResult res, ArbitrationState st) {
+        Filter f = cf.filter;
+        Callout c = cf.slot.callout;
+        if (c == null) {
+            counters.increment(layer, EngineCounters.Kind.CALLOUT_UNREGISTERED);
+            return unregistered(cf, st, DecisionReason.CALLOUT_UNREGISTERED);
+        }
+        ClassifyOut out = res.calloutOut;
+        out.reset(st.action, st.rights, st.flags); // the callout gets a copy of the layer's out
+        try {
+            c.classify(in, ctx, f, out);
+        } catch (RuntimeException e) {
+            counters.increment(layer, EngineCounters.Kind.CALLOUT_ERRORS);
+            return unregistered(cf, st, DecisionReason.CALLOUT_ERROR);
+        }
+        ActionType a = out.actionType();
+        ActionType normalised;
+        switch (f.action()) {
+            case CALLOUT_TERMINATING:
+                normalised = a == ActionType.PERMIT ? ActionType.PERMIT : ActionType.BLOCK;
+                break;
+            case CALLOUT_UNKNOWN:
+                normalised = a == ActionType.PERMIT || a == ActionType.BLOCK ? a : ActionType.CONTINUE;
+                break;
+            default: // CALLOUT_INSPECTION: whatever it returns counts as CONTINUE
+                normalised = ActionType.CONTINUE;
+        }
+        if (normalised == ActionType.CONTINUE) return false;
+        int flags = layer.allowsAbsorb() ? out.flags() & FLAG_ABSORB : 0;
+        return decide(st, cf, normalised, out.rights(), flags, true, DecisionReason.CALLOUT);
+    }
+
+    /** §1.5: TERMINATING/UNKNOWN block (permit with PERMIT_IF_CALLOUT_UNREGISTERED), INSPECTION is skipped. */
+    private static boolean unregistered(CompiledFilter cf, ArbitrationState st, DecisionReason reason) {
+        Filter f = cf.filter;
+        if (f.action() == FilterAction.CALLOUT_INSPECTION) return false;
+        if ((f.flags() & FilterFlags.PERMIT_IF_CALLOUT_UNREGISTERED) != 0) {
+            return decide(st, cf, ActionType.PERMIT, f.clearsActionRight() ? 0 : RIGHT_ACTION_WRITE, 0, false, reason);
+        }
+        return decide(st, cf, ActionType.BLOCK, 0, 0, false, reason);
+    }
+
+    private static boolean decide(ArbitrationState st, CompiledFilter cf, ActionType a, int rights, int flags,
+                                  boolean fromCallout, DecisionReason reason) {
+        st.rAction = a;
+        st.rRights = rights;
+        st.rFlags = flags;
+        st.rFilter = cf;
+        st.rFromCallout = fromCallout;
+        st.rReason = reason;
+        return true;
+    }
+}

@@ -1,0 +1,66 @@
+package io.calloutd.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A filter plus its compiled conditions (grouped per §1.3), callout slot and counters. Survives snapshots. */
+final class CompiledFilter {
+    private static final VarHandle MATCHES, BLOCKS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            MATCHES = l.findVarHandle(CompiledFilter.class, "matches", long.class);
+            BLOCKS = l.findVarHandle(CompiledFilter.class, "blocks", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Filter filter;
+    final CompiledCondition[] conditions;
+    /** Exclusive end index of each OR group (run of consecutive same-field conditions). */
+    final int[] groupEnd;
+    final CalloutSlot slot;
+    @SuppressWarnings("unused") private volatile long matches;
+    @SuppressWarnings("unused") private volatile long blocks;
+
+    CompiledFilter(Filter filter, CalloutSlot slot) {
+        this.filter = filter;
+        this.slot = slot;
+        List<Condition> cs = filter.conditions();
+        conditions = new CompiledCondition[cs.size()];
+        List<Integer> ends = new ArrayList<>();
+        for (int i = 0; i < cs.size(); i++) {
+            conditions[i] = new CompiledCondition(cs.get(i), filter.layer());
+            if (i + 1 == cs.size() || cs.get(i + 1).field() != cs.get(i).field()) ends.add(i + 1);
+        }
+        groupEnd = ends.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    boolean matches(IncomingValues in) {
+        int start = 0;
+        for (int end : groupEnd) {
+            boolean any = false;
+            for (int k = start; k < end; k++) {
+                if (conditions[k].matches(in)) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) return false;
+            start = end;
+        }
+        return true;
+    }
+
+    void countMatch() { MATCHES.getAndAdd(this, 1L); }
+
+    void countBlock() { BLOCKS.getAndAdd(this, 1L); }
+
+    long matchCount() { return (long) MATCHES.getVolatile(this); }
+
+    long blockCount() { return (long) BLOCKS.getVolatile(this); }
+}
