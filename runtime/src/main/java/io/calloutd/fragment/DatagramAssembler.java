@@ -1,5 +1,7 @@
 package io.calloutd.fragment;
 
+import io.calloutd.checksum.Ipv4Checksums;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -53,7 +55,7 @@ final class DatagramAssembler {
         out.setShort(2, total);
         // Keep DF and the reserved bit; clear MF and the offset.
         out.setShort(6, out.getUnsignedShort(6) & 0xc000);
-        InetChecksum.fixIpv4Header(out, 0);
+        Ipv4Checksums.write(out, 0);
     }
 
     private static void rebuildV6Header(ByteBuf out, int total, int prevNextHeaderOffset, int nextHeader) {

@@ -1,5 +1,7 @@
 package io.calloutd.fragment;
 
+import io.calloutd.checksum.Ipv4Checksums;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
@@ -89,7 +91,7 @@ public final class Fragmenter {
             int offsetUnits = (baseOffset + position) >>> 3;
             frag.setShort(6, (last && !originalMore ? 0 : 0x2000) | offsetUnits);
             frag.writeBytes(datagram, start + ihl + position, chunk);
-            InetChecksum.fixIpv4Header(frag, 0);
+            Ipv4Checksums.write(frag, 0);
             out.add(frag);
             position += chunk;
         }

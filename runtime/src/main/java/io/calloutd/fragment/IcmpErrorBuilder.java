@@ -1,5 +1,9 @@
 package io.calloutd.fragment;
 
+import io.calloutd.checksum.Ipv4Checksums;
+import io.calloutd.checksum.IcmpChecksums;
+import io.calloutd.checksum.TransportChecksums;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.Inet4Address;
@@ -59,8 +63,8 @@ public final class IcmpErrorBuilder {
                 .writeBytes(router.getAddress()).writeInt((int) source);
         out.writeByte(3).writeByte(4).writeShort(0).writeShort(0).writeShort(nextHopMtu);
         out.writeBytes(offending, start, quote);
-        InetChecksum.fixIpv4Header(out, 0);
-        out.setShort(22, InetChecksum.finish(InetChecksum.add(0, out, 20, 8 + quote)));
+        Ipv4Checksums.write(out, 0);
+        IcmpChecksums.write(out, 20, 8 + quote);
         return out;
     }
 
@@ -95,10 +99,7 @@ public final class IcmpErrorBuilder {
                 .writeBytes(router.getAddress()).writeLong(srcHi).writeLong(srcLo);
         out.writeByte(2).writeByte(0).writeShort(0).writeInt(mtu);
         out.writeBytes(offending, start, quote);
-        long sum = InetChecksum.add(0, out, 8, 32); // pseudo-header addresses
-        sum += icmpLength + FragmentParser.PROTO_ICMPV6;
-        sum = InetChecksum.add(sum, out, 40, icmpLength);
-        out.setShort(42, InetChecksum.finish(sum));
+        TransportChecksums.writeV6(out, 0, FragmentParser.PROTO_ICMPV6, 40, icmpLength);
         return out;
     }
 
