@@ -33,7 +33,7 @@ public final class FlowTable implements AutoCloseable {
     private final FlowCounters counters = new FlowCounters();
     private final long[] tcpTimeouts = new long[FlowState.values().length];
     private final long udpTimeout, icmpTimeout, otherTimeout;
-    private Flow evictHead, evictTail;
+    private final EvictionOrder evictionOrder = new EvictionOrder();
     private long nextId = 1;
     private int sweepCursor;
     private boolean closed;
@@ -122,7 +122,7 @@ public final class FlowTable implements AutoCloseable {
             if (!fromInitiator && f.state == FlowState.UNREPLIED) {
                 f.state = FlowState.REPLIED;
                 out.events |= FlowEvent.FIRST_REPLY;
-                unlink(f);
+                evictionOrder.unlink(f);
             }
             f.expiresAtNanos = nowNanos + idleTimeout(f.protocol);
         }
@@ -176,12 +176,12 @@ public final class FlowTable implements AutoCloseable {
         account(f, true, p.ipLength());
         if (!tcp) {
             f.state = FlowState.UNREPLIED;
-            appendUnconfirmed(f);
+            evictionOrder.append(f);
             establish(f, out); // WFP: FLOW_ESTABLISHED follows the first packet's authorization (check 50)
             f.expiresAtNanos = now + idleTimeout(f.protocol);
         } else if (!midStream) {
             TcpTracker.begin(f, p.tcp().sequenceNumber());
-            appendUnconfirmed(f);
+            evictionOrder.append(f);
             f.expiresAtNanos = now + tcpTimeouts[f.state.ordinal()];
         } else {
             f.state = FlowState.TCP_ESTABLISHED;
@@ -203,13 +203,13 @@ public final class FlowTable implements AutoCloseable {
             }
         }
         if ((change & TcpTracker.HANDSHAKE_DONE) != 0) {
-            unlink(f);
+            evictionOrder.unlink(f);
             establish(f, out); // the protected server's accept completes at the final ACK (check 49)
         }
         if ((change & (TcpTracker.RESET | TcpTracker.FIN_DONE)) != 0) {
             out.events |= FlowEvent.CLOSED;
             endFlow(f, (change & TcpTracker.RESET) != 0 ? CloseReason.RST : CloseReason.FIN);
-            pushLingering(f);
+            evictionOrder.push(f);
             f.expiresAtNanos = now + tcpTimeouts[f.state.ordinal()];
         } else {
             f.expiresAtNanos = now + tcpTimeouts[f.state.ordinal()];
@@ -277,7 +277,7 @@ public final class FlowTable implements AutoCloseable {
         if (config.fullTableScanBudget() > 0 && sweep(now, config.fullTableScanBudget(), true) > 0) {
             return true;
         }
-        Flow victim = evictHead;
+        Flow victim = evictionOrder.first();
         if (victim == null) {
             return false;
         }
@@ -372,7 +372,7 @@ public final class FlowTable implements AutoCloseable {
             case TABLE_CLOSED -> counters.closedTableClosed++;
             default -> { }
         }
-        unlink(f);
+        evictionOrder.unlink(f);
         try {
             listener.flowEnded(f, reason);
         } catch (RuntimeException e) {
@@ -385,49 +385,6 @@ public final class FlowTable implements AutoCloseable {
         if (index.remove(f, f.hash)) {
             counters.size--;
         }
-        unlink(f);
-    }
-
-    private void appendUnconfirmed(Flow f) {
-        f.prev = evictTail;
-        f.next = null;
-        if (evictTail != null) {
-            evictTail.next = f;
-        } else {
-            evictHead = f;
-        }
-        evictTail = f;
-        f.listed = true;
-    }
-
-    private void pushLingering(Flow f) {
-        // Ended flows are the cheapest to drop, so they go to the front of the eviction order.
-        f.prev = null;
-        f.next = evictHead;
-        if (evictHead != null) {
-            evictHead.prev = f;
-        } else {
-            evictTail = f;
-        }
-        evictHead = f;
-        f.listed = true;
-    }
-
-    private void unlink(Flow f) {
-        if (!f.listed) {
-            return;
-        }
-        if (f.prev != null) {
-            f.prev.next = f.next;
-        } else {
-            evictHead = f.next;
-        }
-        if (f.next != null) {
-            f.next.prev = f.prev;
-        } else {
-            evictTail = f.prev;
-        }
-        f.prev = f.next = null;
-        f.listed = false;
+        evictionOrder.unlink(f);
     }
 }

@@ -156,6 +156,19 @@ class FlowTablePseudoFlowTest {
         assertThat(ev.result()).isEqualTo(Result.REFUSED);
     }
 
+    @Test
+    void packetsWithoutKeyAreUntrackable() {
+        java.util.Random r = new java.util.Random(3);
+        byte[] fragment = io.calloutd.testing.packets.TestPackets.ipv4(r,
+                io.calloutd.testing.packets.TestPackets.Transport.TCP, false, 64, 64, false); // non-first fragment
+        assertThat(send(fragment, INBOUND)).isNull();
+        assertThat(ev.result()).isEqualTo(Result.UNTRACKABLE);
+        assertThat(send(portUnreachable("198.18.0.1", "198.19.0.1", new byte[8]), INBOUND)).isNull();
+        assertThat(ev.result()).isEqualTo(Result.UNTRACKABLE);
+        assertThat(table.counters().untrackable()).isEqualTo(2);
+        assertThat(table.size()).isZero();
+    }
+
     private void sweepAll() {
         for (int i = 0; i < 2; i++) {
             table.expire(now);
