@@ -45,8 +45,10 @@ final class DemoCommand implements Callable<Integer> {
             daemonRef.set(daemon);
             Thread live = startLiveCounters(daemon);
             try {
-                ok &= check("IPv4 ping client -> server", Traffic.ping(lab.client(), LabTopology.SERVER_V4, 5, 56) == 5, "5/5 replies");
-                ok &= check("IPv6 ping client -> server", Traffic.ping(lab.client(), LabTopology.SERVER_V6, 5, 56) == 5, "5/5 replies");
+                int v4 = Traffic.ping(lab.client(), LabTopology.SERVER_V4, 5, 56);
+                ok &= check("IPv4 ping client -> server", v4 == 5, v4 + "/5 replies");
+                int v6 = Traffic.ping(lab.client(), LabTopology.SERVER_V6, 5, 56);
+                ok &= check("IPv6 ping client -> server", v6 == 5, v6 + "/5 replies");
                 Traffic.TcpResult tcp = Traffic.tcpDownload(lab.client(), lab.server(), LabTopology.SERVER_V4, 5001, tcpBytes);
                 ok &= check("TCP transfer server -> client", tcp.intact(), String.format("%d bytes, sha256 %s…, %.0f Mbit/s",
                         tcp.bytesReceived(), tcp.receivedSha256().substring(0, 16), tcp.mbitPerSecond()));
