@@ -44,8 +44,12 @@ class KernelTsoTest {
 
     @Test
     void kernelSuperFramesSegmentIntoValidPackets() throws Exception {
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name")),
-                "needs root and /dev/net/tun");
+        boolean privileged = Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name"));
+        if (System.getenv("CI") != null) {
+            // CI must prove the real kernel path: a missing privilege is a failure there, not a skip.
+            org.junit.jupiter.api.Assertions.assertTrue(privileged, "CI must run as root with /dev/net/tun");
+        }
+        assumeTrue(privileged, "needs root and /dev/net/tun");
         String ns = "gso-" + Long.toHexString(new Random().nextLong() & 0xFFFFFFFFL);
         IpCommand.run("netns", "add", ns);
         try {
