@@ -118,7 +118,7 @@ final class Arbiter {
                 normalised = ActionType.CONTINUE;
         }
         if (normalised == ActionType.CONTINUE) return false;
-        int flags = layer.allowsAbsorb() ? out.flags() & FLAG_ABSORB : 0;
+        int flags = layer.allowsAbsorb() ? out.flags() & (FLAG_ABSORB | ClassifyOut.FLAG_SECURITY_ERROR) : 0;
         return decide(st, cf, normalised, out.rights(), flags, true, DecisionReason.CALLOUT);
     }
 

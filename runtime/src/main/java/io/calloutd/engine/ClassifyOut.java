@@ -9,6 +9,11 @@ public final class ClassifyOut {
     public static final int RIGHT_ACTION_WRITE = 0x1;
     /** {@code FWPS_CLASSIFY_OUT_FLAG_ABSORB}: with BLOCK, a silent drop (no discard classify, no net event). */
     public static final int FLAG_ABSORB = 0x1;
+    /**
+     * Port extension: with BLOCK at ALE_FLOW_ESTABLISHED, the block is a security error that kills the connection;
+     * other blocks there are only reported (§1.8, check 58).
+     */
+    public static final int FLAG_SECURITY_ERROR = 0x100;
     /** Set by the engine at stream layers. */
     public static final int FLAG_BUFFER_LIMIT_REACHED = 0x2;
     /** Set by the engine at stream layers. */
@@ -47,6 +52,9 @@ public final class ClassifyOut {
 
     /** Sets {@link #FLAG_ABSORB}; meaningful only with BLOCK, ignored at discard layers. */
     public void setAbsorb() { flags |= FLAG_ABSORB; }
+
+    /** Marks a BLOCK at ALE_FLOW_ESTABLISHED as a security error that kills the connection (check 58). */
+    public void setSecurityError() { flags |= FLAG_SECURITY_ERROR; }
 
     /** Convenience: BLOCK with WRITE cleared (a hard block, as the WDK tells callouts to do). */
     public void block() { actionType = ActionType.BLOCK; clearWriteRight(); }

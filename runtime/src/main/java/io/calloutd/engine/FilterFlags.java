@@ -7,7 +7,13 @@ public final class FilterFlags {
     /** TERMINATING/UNKNOWN callout filters permit instead of block while the callout is unregistered (§1.5). */
     public static final int PERMIT_IF_CALLOUT_UNREGISTERED = 0x10;
 
-    static final int ALL = CLEAR_ACTION_RIGHT | PERMIT_IF_CALLOUT_UNREGISTERED;
+    /**
+     * Port extension: a BLOCK by this filter at ALE_FLOW_ESTABLISHED is a security error and kills the connection;
+     * without it such a BLOCK is only reported as a policy warning (§1.8, check 58).
+     */
+    public static final int BLOCK_IS_SECURITY_ERROR = 0x4000_0000;
+
+    static final int ALL = CLEAR_ACTION_RIGHT | PERMIT_IF_CALLOUT_UNREGISTERED | BLOCK_IS_SECURITY_ERROR;
 
     private FilterFlags() { }
 }

@@ -5,5 +5,9 @@ public enum NetEventType {
     /** A BLOCK verdict without ABSORB ({@code FWPM_NET_EVENT_TYPE_CLASSIFY_DROP}). */
     CLASSIFY_DROP,
     /** A callout vetoed a hard permit (audit 5153 + notification); emitted even when absorbed. */
-    VETO
+    VETO,
+    /** A BLOCK at ALE_FLOW_ESTABLISHED that was not flagged as a security error: ignored and reported (check 58). */
+    POLICY_WARNING,
+    /** A security-error BLOCK at ALE_FLOW_ESTABLISHED killed the connection (check 58). */
+    CONNECTION_KILLED
 }

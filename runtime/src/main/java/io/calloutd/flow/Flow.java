@@ -50,6 +50,7 @@ public final class Flow {
     int contextCount;
     int pendingRemoval;
     int classifyDepth;
+    boolean killed;
     boolean deletesDeferred;
 
     Flow(long id, FlowKey k, Direction initiatorDirection, long now) {
@@ -80,6 +81,9 @@ public final class Flow {
     public FlowState state() { return state; }
     /** True once the flow has ended (CLOSED emitted, contexts deleted); it may still linger in the table. */
     public boolean isEnded() { return closeReason != null; }
+
+    /** True once the flow was killed by a security block at FLOW_ESTABLISHED: its packets are dropped until it ends. */
+    public boolean isKilled() { return killed; }
     /** Why the flow ended, or null while it is live. */
     public CloseReason closeReason() { return closeReason; }
     /** Creation time (caller's nanosecond clock). */

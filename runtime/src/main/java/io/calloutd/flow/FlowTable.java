@@ -322,6 +322,12 @@ public final class FlowTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills a live flow (a security-error BLOCK at ALE_FLOW_ESTABLISHED, §1.8): it stays in the table so that
+     * its later packets are recognised and dropped, until its normal timeout ends it.
+     */
+    public void kill(Flow flow) { flow.killed = true; }
+
     /** Records that the flow was authorized (ALE permit) under policy generation {@code generation}. */
     public void markAuthorized(Flow flow, long generation) { flow.authorizedGeneration = generation; }
 

@@ -97,6 +97,11 @@ public final class PacketPipeline implements AutoCloseable {
             packet.writerIndex(parsed.ipEnd());
         }
         if (parsed.isFragment()) {
+            if ((parsed.fragmentOffset() != 0 || parsed.moreFragments())
+                    && hook.decideFragment(parsed, direction) != Verdict.PERMIT) {
+                counters.dropsByVerdict.increment();
+                return;
+            }
             ReassemblyResult r = fragments.offer(packet);
             switch (r.kind()) {
                 case HELD -> {
@@ -138,7 +143,7 @@ public final class PacketPipeline implements AutoCloseable {
             counters.datagramsDropped.increment();
             return;
         }
-        if (hook.decide(parsed, direction) != Verdict.PERMIT) {
+        if (hook.decideReassembled(parsed, direction) != Verdict.PERMIT) {
             counters.datagramsDropped.increment();
             return;
         }

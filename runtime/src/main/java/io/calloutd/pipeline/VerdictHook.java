@@ -17,4 +17,20 @@ public interface VerdictHook {
      * @return the verdict
      */
     Verdict decide(ParsedPacket packet, Direction direction);
+
+    /**
+     * Decides a datagram the runtime reassembled from fragments (each fragment went through
+     * {@link #decideFragment} first). Default: the same as {@link #decide}.
+     */
+    default Verdict decideReassembled(ParsedPacket datagram, Direction direction) {
+        return decide(datagram, direction);
+    }
+
+    /**
+     * Decides one fragment before it is held for reassembly; a BLOCK drops the fragment (and so its datagram).
+     * Network-layer information only: a fragment has no transport header beyond the first. Default: PERMIT.
+     */
+    default Verdict decideFragment(ParsedPacket fragment, Direction direction) {
+        return Verdict.PERMIT;
+    }
 }

@@ -33,18 +33,18 @@ import org.pcap4j.packet.namednumber.TcpPort;
 import org.pcap4j.packet.namednumber.UdpPort;
 
 /** Builds specific TCP/UDP/ICMP packets with pcap4j (independent of our parser) and parses them for the table. */
-final class FlowPackets {
-    static final int FIN = 1, SYN = 2, RST = 4, ACK = 16;
+public final class FlowPackets {
+    public static final int FIN = 1, SYN = 2, RST = 4, ACK = 16;
 
     private final PacketParser parser = new PacketParser();
     private final ParsedPacket parsed = new ParsedPacket();
 
     /** Parses raw bytes into the reused ParsedPacket (asserting success). */
-    ParsedPacket parse(byte[] raw) {
+    public ParsedPacket parse(byte[] raw) {
         return parse(Unpooled.wrappedBuffer(raw));
     }
 
-    ParsedPacket parse(ByteBuf buf) {
+    public ParsedPacket parse(ByteBuf buf) {
         var drop = parser.parse(buf, parsed);
         if (drop != null) {
             throw new AssertionError("parser dropped a pcap4j packet: " + drop);
@@ -52,7 +52,7 @@ final class FlowPackets {
         return parsed;
     }
 
-    static InetAddress addr(String s) {
+    public static InetAddress addr(String s) {
         try {
             return InetAddress.getByName(s);
         } catch (UnknownHostException e) {
@@ -60,7 +60,7 @@ final class FlowPackets {
         }
     }
 
-    static byte[] tcp(String src, int sp, String dst, int dp, int flags, int seq, int ack, int payload) {
+    public static byte[] tcp(String src, int sp, String dst, int dp, int flags, int seq, int ack, int payload) {
         InetAddress s = addr(src), d = addr(dst);
         TcpPacket.Builder t = new TcpPacket.Builder().srcPort(TcpPort.getInstance((short) sp))
                 .dstPort(TcpPort.getInstance((short) dp)).sequenceNumber(seq).acknowledgmentNumber(ack)
@@ -70,7 +70,7 @@ final class FlowPackets {
         return ip(s, d, IpNumber.TCP, t);
     }
 
-    static byte[] udp(String src, int sp, String dst, int dp, int payload) {
+    public static byte[] udp(String src, int sp, String dst, int dp, int payload) {
         InetAddress s = addr(src), d = addr(dst);
         UdpPacket.Builder u = new UdpPacket.Builder().srcPort(UdpPort.getInstance((short) sp))
                 .dstPort(UdpPort.getInstance((short) dp)).payloadBuilder(raw(new byte[payload]))
@@ -78,7 +78,7 @@ final class FlowPackets {
         return ip(s, d, IpNumber.UDP, u);
     }
 
-    static byte[] echo(String src, String dst, int id, int seq, boolean reply) {
+    public static byte[] echo(String src, String dst, int id, int seq, boolean reply) {
         InetAddress s = addr(src), d = addr(dst);
         if (s instanceof Inet6Address) {
             Packet.Builder body = reply
@@ -98,7 +98,7 @@ final class FlowPackets {
     }
 
     /** An ICMP (v4) or ICMPv6 port unreachable from {@code src} to {@code dst} quoting {@code quoted}. */
-    static byte[] portUnreachable(String src, String dst, byte[] quoted) {
+    public static byte[] portUnreachable(String src, String dst, byte[] quoted) {
         InetAddress s = addr(src), d = addr(dst);
         byte[] body = new byte[4 + quoted.length]; // 4 unused bytes, then the invoking packet
         System.arraycopy(quoted, 0, body, 4, quoted.length);

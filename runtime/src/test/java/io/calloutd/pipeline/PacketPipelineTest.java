@@ -10,6 +10,7 @@ import io.calloutd.nativebridge.PacketReceiver;
 import io.calloutd.nativebridge.TunQueue;
 import io.calloutd.packet.DropCounters;
 import io.calloutd.packet.DropReason;
+import io.calloutd.testing.RecordingInjector;
 import io.calloutd.testing.packets.TestPackets;
 import io.calloutd.testing.packets.TestPackets.Ext;
 import io.calloutd.testing.packets.TestPackets.Transport;
@@ -32,25 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (the leak detector runs at paranoid level).
  */
 class PacketPipelineTest {
-    /** Records what would have reached the kernel. */
-    private static final class RecordingInjector implements PacketInjector {
-        final List<byte[]> received = new ArrayList<>();
-        final List<byte[]> sent = new ArrayList<>();
-        InjectionResult next = InjectionResult.INJECTED;
-
-        @Override
-        public InjectionResult injectReceive(TunQueue queue, ByteBuf packet) {
-            received.add(ByteBufUtil.getBytes(packet));
-            return next;
-        }
-
-        @Override
-        public InjectionResult injectSend(ByteBuf packet, int ipVersion) {
-            sent.add(ByteBufUtil.getBytes(packet));
-            return next;
-        }
-    }
-
     private final RecordingInjector injector = new RecordingInjector();
     private final DropCounters drops = new DropCounters();
     private final PipelineCounters counters = new PipelineCounters();
