@@ -1,5 +1,10 @@
 package io.calloutd.daemon;
 
+import io.calloutd.classify.ClassificationObserver;
+import io.calloutd.classify.ClassifierCounters;
+import io.calloutd.classify.LayerClassifier;
+import io.calloutd.engine.FilterEngine;
+import io.calloutd.flow.FlowConfig;
 import io.calloutd.inject.InjectionPath;
 import io.calloutd.inject.Reinjector;
 import io.calloutd.nativebridge.PacketIoLoop;
@@ -10,7 +15,6 @@ import io.calloutd.pipeline.Direction;
 import io.calloutd.pipeline.Egress;
 import io.calloutd.pipeline.PacketPipeline;
 import io.calloutd.pipeline.PipelineCounters;
-import io.calloutd.pipeline.VerdictHook;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,6 +40,9 @@ public final class GatewayDaemon implements AutoCloseable {
     private final List<PacketIoLoop> loops = new ArrayList<>();
     private final List<Reinjector> injectors = new ArrayList<>();
     private final List<PacketPipeline> pipelines = new ArrayList<>();
+    private final List<LayerClassifier> classifiers = new ArrayList<>();
+    private final ClassifierCounters classifierCounters = new ClassifierCounters();
+    private FilterEngine engine;
     private TunDevice outboundTun;
     private TunDevice inboundTun;
     private GatewayRouting routing;
@@ -45,19 +52,24 @@ public final class GatewayDaemon implements AutoCloseable {
     }
 
     /**
-     * Creates the TUNs, starts the packet threads and installs the routing.
+     * Creates the TUNs, starts the packet threads (each with its own layer classifier and flow table over the
+     * shared filter engine) and installs the routing.
      *
-     * @param config   gateway settings
-     * @param hook     the verdict for well-formed packets
+     * @param config       gateway settings
+     * @param engine       the filter engine holding the policy
+     * @param flows        flow table limits and timeouts (per packet thread)
+     * @param observer     sees every classification (layer traces); null for none
      * @param outboundPath how permitted outbound packets re-enter the kernel
      * @param reassembly   fragment reassembly limits
      * @throws IOException naming what failed; anything already set up is torn down again
      */
-    public static GatewayDaemon start(GatewayConfig config, VerdictHook hook, InjectionPath outboundPath,
+    public static GatewayDaemon start(GatewayConfig config, FilterEngine engine, FlowConfig flows,
+                                      ClassificationObserver observer, InjectionPath outboundPath,
                                       ReassemblyConfig reassembly) throws IOException {
         GatewayDaemon d = new GatewayDaemon(config);
+        d.engine = engine;
         try {
-            d.startUp(hook, outboundPath, reassembly);
+            d.startUp(flows, observer, outboundPath, reassembly);
             return d;
         } catch (IOException | RuntimeException e) {
             d.close();
@@ -65,7 +77,8 @@ public final class GatewayDaemon implements AutoCloseable {
         }
     }
 
-    private void startUp(VerdictHook hook, InjectionPath outboundPath, ReassemblyConfig reassembly) throws IOException {
+    private void startUp(FlowConfig flows, ClassificationObserver observer, InjectionPath outboundPath,
+                         ReassemblyConfig reassembly) throws IOException {
         outboundTun = TunDevice.create(config.outboundTun(), config.queues(), false);
         inboundTun = TunDevice.create(config.inboundTun(), config.queues(), false);
         InterfaceInfo inside = InterfaceInfo.read(config.inside());
@@ -74,12 +87,19 @@ public final class GatewayDaemon implements AutoCloseable {
         Map<Direction, Egress> egress = Map.of(
                 Direction.OUTBOUND, new Egress(outboundPath, outside.mtu(), inside.v4(), inside.v6()),
                 Direction.INBOUND, new Egress(InjectionPath.RECEIVE, inside.mtu(), outside.v4(), outside.v6()));
+        java.net.NetworkInterface outsideLink = java.net.NetworkInterface.getByName(config.outside());
+        int outsideIndex = outsideLink == null ? 0 : outsideLink.getIndex();
         for (int q = 0; q < config.queues(); q++) {
             Reinjector injector = new Reinjector(config.mark());
             injectors.add(injector);
             DropCounters drops = new DropCounters();
             dropCounters.add(drops);
-            PacketPipeline pipeline = new PacketPipeline(hook, injector, drops, counters, egress, reassembly,
+            // Both directions of a flow reach the same queue index (the TUN driver's symmetric flow hash and
+            // equal queue counts), so one flow table per packet thread sees the whole flow.
+            LayerClassifier classifier = new LayerClassifier(engine, flows, classifierCounters, outsideIndex, null);
+            classifier.observer(observer);
+            classifiers.add(classifier);
+            PacketPipeline pipeline = new PacketPipeline(classifier, injector, drops, counters, egress, reassembly,
                     PooledByteBufAllocator.DEFAULT);
             pipelines.add(pipeline);
             PacketIoLoop loop = new PacketIoLoop("calloutd-packets-" + q, PooledByteBufAllocator.DEFAULT, MAX_PACKET, READ_BATCH);
@@ -90,6 +110,33 @@ public final class GatewayDaemon implements AutoCloseable {
         routing = GatewayRouting.install(config);
         LOG.info("calloutd gateway running: inside={} outside={} tun={},{} queues={} outbound injection={}",
                 config.inside(), config.outside(), config.outboundTun(), config.inboundTun(), config.queues(), outboundPath);
+    }
+
+    private io.calloutd.engine.BoundedNetEventSink netEvents;
+
+    /** Remembers the engine's net event ring so that the stats show the latest events. */
+    public void netEvents(io.calloutd.engine.BoundedNetEventSink sink) {
+        this.netEvents = sink;
+    }
+
+    /** @return the engine's net event ring, or null */
+    public io.calloutd.engine.BoundedNetEventSink netEvents() {
+        return netEvents;
+    }
+
+    /** @return the filter engine */
+    public FilterEngine engine() {
+        return engine;
+    }
+
+    /** @return the per-thread layer classifiers (flow tables) */
+    public List<LayerClassifier> classifiers() {
+        return classifiers;
+    }
+
+    /** @return the classifiers' shared decision counters */
+    public ClassifierCounters classifierCounters() {
+        return classifierCounters;
     }
 
     /** @return the packet accounting */
@@ -144,6 +191,9 @@ public final class GatewayDaemon implements AutoCloseable {
             pipeline.close();
         }
         pipelines.clear();
+        for (LayerClassifier c : classifiers) {
+            c.close(); // ends every flow: ENDPOINT_CLOSURE and flowDelete run once each
+        }
         for (Reinjector injector : injectors) {
             injector.close();
         }

@@ -2,7 +2,11 @@ package io.calloutd.daemon;
 
 import io.calloutd.fragment.ReassemblyConfig;
 import io.calloutd.inject.InjectionPath;
-import io.calloutd.pipeline.VerdictHook;
+import io.calloutd.classify.LayerTraceWriter;
+import io.calloutd.engine.BoundedNetEventSink;
+import io.calloutd.engine.EngineConfig;
+import io.calloutd.engine.FilterEngine;
+import io.calloutd.flow.FlowConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +58,14 @@ final class RunCommand implements Callable<Integer> {
             description = "How permitted outbound packets re-enter the kernel: SEND (marked raw socket) or RECEIVE (TUN write). Default: ${DEFAULT-VALUE}.")
     InjectionPath outboundInjection;
 
+    @Option(names = "--default-verdict", defaultValue = "PERMIT",
+            description = "Verdict when no filter decides at a layer: PERMIT or BLOCK (default: ${DEFAULT-VALUE}).")
+    io.calloutd.engine.Verdict defaultVerdict;
+
+    @Option(names = "--trace-layers", paramLabel = "FILE",
+            description = "Append one JSON line per classification (layer, flags, verdict, filter, packet) to FILE. Debugging aid: costs an allocation per classification.")
+    Path traceFile;
+
     @Option(names = "--stats-file", paramLabel = "FILE", description = "Write counters as JSON to FILE every --stats-interval and at exit.")
     Path statsFile;
 
@@ -64,7 +76,12 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayConfig config = new GatewayConfig(inside, outside, tunPrefix, queues, table, rulePriority, mark, !failOpen);
         long started = System.currentTimeMillis();
-        GatewayDaemon daemon = GatewayDaemon.start(config, VerdictHook.PERMIT_ALL, outboundInjection, ReassemblyConfig.DEFAULTS);
+        BoundedNetEventSink netEvents = new BoundedNetEventSink(1024);
+        FilterEngine engine = new FilterEngine(EngineConfig.defaults().withDefaultVerdict(defaultVerdict).withNetEvents(netEvents));
+        LayerTraceWriter trace = traceFile == null ? null : LayerTraceWriter.open(traceFile);
+        GatewayDaemon daemon = GatewayDaemon.start(config, engine, FlowConfig.DEFAULTS, trace, outboundInjection,
+                ReassemblyConfig.DEFAULTS);
+        daemon.netEvents(netEvents);
         ScheduledExecutorService stats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "calloutd-stats");
             t.setDaemon(true);
@@ -89,6 +106,9 @@ final class RunCommand implements Callable<Integer> {
             LOG.info("stopping: restoring routing and removing the TUN devices");
             stats.shutdownNow();
             daemon.close();
+            if (trace != null) {
+                trace.close();
+            }
             writeStats(daemon, started, false);
             LOG.info("stopped; packets in={} out={} malformed={}", daemon.counters().packetsIn(),
                     daemon.counters().packetsOut(), daemon.counters().dropsMalformed());

@@ -1,5 +1,12 @@
 package io.calloutd.daemon;
 
+import io.calloutd.classify.ClassifierCounters;
+import io.calloutd.engine.EngineCounters;
+import io.calloutd.engine.FilterEngine;
+import io.calloutd.engine.Layer;
+import io.calloutd.engine.NetEvent;
+import java.util.LinkedHashMap;
+import java.util.List;
 import io.calloutd.fragment.FragmentDropReason;
 import io.calloutd.packet.DropCounters;
 import io.calloutd.packet.DropReason;
@@ -36,13 +43,19 @@ import java.util.TreeMap;
  * @param unaccounted           packets in no outcome bucket: 0 whenever traffic is quiet
  * @param receiverErrors        unexpected errors in the packet threads
  * @param drops                 drops by reason (metric name), non-zero only
+ * @param classifier            layer classifier decisions ({@link ClassifierCounters}), by name
+ * @param layers                per layer: classifications, blocks, permits (non-zero layers only)
+ * @param flows                 live flows over all packet threads
+ * @param netEvents             the latest net events (newest last), as text
  */
 public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, long bytesIn, long packetsOut,
                             long bytesOut, long inbound, long outbound, long reinjectedReceivePath,
                             long reinjectedSendPath, long dropsMalformed, long dropsByVerdict,
                             long dropsInjectionFailed, long dropsTooBig, long fragmentsConsumed, long dropsFragment,
                             long datagramsReassembled, long datagramsDropped, long reassembledOut, long fragmentsOut,
-                            long icmpErrorsSent, long unaccounted, long receiverErrors, Map<String, Long> drops) {
+                            long icmpErrorsSent, long unaccounted, long receiverErrors, Map<String, Long> drops,
+                            Map<String, Long> classifier, Map<String, Map<String, Long>> layers, long flows,
+                            List<NetEvent> netEvents) {
 
     /** Reads the daemon's counters now. */
     public static StatsSnapshot of(boolean ready, long uptimeMillis, GatewayDaemon daemon) {
@@ -66,7 +79,50 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
                 c.inbound(), c.outbound(), c.reinjectedReceivePath(), c.reinjectedSendPath(), c.dropsMalformed(),
                 c.dropsByVerdict(), c.dropsInjectionFailed(), c.dropsTooBig(), c.fragmentsConsumed(), c.dropsFragment(),
                 c.datagramsReassembled(), c.datagramsDropped(), c.reassembledOut(), c.fragmentsOut(), c.icmpErrorsSent(),
-                c.unaccounted(), daemon.receiverErrors(), drops);
+                c.unaccounted(), daemon.receiverErrors(), drops, classifier(daemon.classifierCounters()),
+                layers(daemon.engine()), daemon.classifiers().stream().mapToLong(l -> l.flows().size()).sum(),
+                daemon.netEvents() == null ? List.of() : tail(daemon.netEvents().snapshot(), 100));
+    }
+
+    private static Map<String, Long> classifier(ClassifierCounters k) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("authorizations", k.authorizations());
+        m.put("authorizationBlocks", k.authorizationBlocks());
+        m.put("reauthorizations", k.reauthorizations());
+        m.put("reauthorizationBlocks", k.reauthorizationBlocks());
+        m.put("layerBlocks", k.layerBlocks());
+        m.put("fragmentBlocks", k.fragmentBlocks());
+        m.put("flowTableFull", k.flowTableFull());
+        m.put("flowsKilled", k.flowsKilled());
+        m.put("killedFlowDrops", k.killedFlowDrops());
+        m.put("establishedPolicyWarnings", k.establishedPolicyWarnings());
+        m.put("resetsSuppressed", k.resetsSuppressed());
+        m.put("icmpErrorsSuppressed", k.icmpErrorsSuppressed());
+        m.put("endpointClosures", k.endpointClosures());
+        return m;
+    }
+
+    private static Map<String, Map<String, Long>> layers(FilterEngine engine) {
+        Map<String, Map<String, Long>> m = new TreeMap<>();
+        if (engine == null) {
+            return m;
+        }
+        for (Layer layer : Layer.values()) {
+            long n = engine.counters().get(layer, EngineCounters.Kind.CLASSIFICATIONS);
+            if (n == 0) {
+                continue;
+            }
+            Map<String, Long> c = new LinkedHashMap<>();
+            c.put("classifications", n);
+            c.put("blocks", engine.counters().get(layer, EngineCounters.Kind.BLOCKS));
+            c.put("permits", engine.counters().get(layer, EngineCounters.Kind.PERMITS));
+            m.put(layer.name(), c);
+        }
+        return m;
+    }
+
+    private static <T> List<T> tail(List<T> list, int n) {
+        return list.size() <= n ? list : list.subList(list.size() - n, list.size());
     }
 
     private static void putNonZero(Map<String, Long> map, String key, long n) {
