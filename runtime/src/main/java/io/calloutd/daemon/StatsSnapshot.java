@@ -79,13 +79,17 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
                 c.inbound(), c.outbound(), c.reinjectedReceivePath(), c.reinjectedSendPath(), c.dropsMalformed(),
                 c.dropsByVerdict(), c.dropsInjectionFailed(), c.dropsTooBig(), c.fragmentsConsumed(), c.dropsFragment(),
                 c.datagramsReassembled(), c.datagramsDropped(), c.reassembledOut(), c.fragmentsOut(), c.icmpErrorsSent(),
-                c.unaccounted(), daemon.receiverErrors(), drops, classifier(daemon.classifierCounters()),
+                c.unaccounted(), daemon.receiverErrors(), drops, classifier(daemon),
                 layers(daemon.engine()), daemon.classifiers().stream().mapToLong(l -> l.flows().size()).sum(),
                 daemon.netEvents() == null ? List.of() : tail(daemon.netEvents().snapshot(), 100));
     }
 
-    private static Map<String, Long> classifier(ClassifierCounters k) {
+    private static Map<String, Long> classifier(GatewayDaemon daemon) {
+        ClassifierCounters k = daemon.classifierCounters();
         Map<String, Long> m = new LinkedHashMap<>();
+        // Approximate reads of the packet threads' plain counters: fine for monitoring.
+        m.put("flowsCreated", daemon.classifiers().stream().mapToLong(c -> c.flows().counters().created()).sum());
+        m.put("flowsMidStream", daemon.classifiers().stream().mapToLong(c -> c.flows().counters().midStream()).sum());
         m.put("authorizations", k.authorizations());
         m.put("authorizationBlocks", k.authorizationBlocks());
         m.put("reauthorizations", k.reauthorizations());

@@ -82,6 +82,37 @@ class LayerOrderLabIT {
         }
     }
 
+    @Test
+    void withTwoQueuesBothDirectionsOfEveryFlowMeetOnOneThread() throws Exception {
+        Path trace = Files.createTempFile("calloutd-trace", ".jsonl");
+        try (LabTopology lab = LabTopology.create();
+             DaemonProcess daemon = DaemonProcess.startGateway(lab, JAR, "--queues", "2", "--trace-layers", trace.toString())) {
+            int flows = 0;
+            for (int port = 5200; port < 5208; port++) {
+                assertThat(Traffic.tcpDownload(lab.client(), lab.server(), LabTopology.SERVER_V4, port, 20_000).intact()).isTrue();
+                assertThat(Traffic.udpEcho(lab.client(), lab.server(), LabTopology.SERVER_V4, port, 2, 64).echoedIntact()).isEqualTo(2);
+                flows += 2;
+            }
+            Thread.sleep(600);
+            StatsSnapshot s = daemon.stats();
+            List<Line> auth = new ArrayList<>();
+            for (String l : Files.readAllLines(trace)) {
+                Line line = JSON.readValue(l, Line.class);
+                if (line.layer().startsWith("ALE_AUTH_") && line.layer().endsWith("V4")) auth.add(line);
+            }
+            // A reply landing on the other thread would find no flow there: a TCP segment "mid-stream", or a
+            // second authorization of the same UDP exchange.
+            assertThat(s.classifier().get("flowsMidStream")).isZero();
+            // (IPv6 link-local MLD reports may add flows of their own: count the lab's IPv4 flows.)
+            assertThat(auth).as("one authorization per flow").hasSize(flows);
+            assertThat(auth).allSatisfy(l -> assertThat(l.layer()).isEqualTo("ALE_AUTH_CONNECT_V4"));
+            assertThat(s.classifier().get("authorizations")).isEqualTo(s.classifier().get("flowsCreated"));
+            assertThat(daemon.stop()).isZero();
+        } finally {
+            Files.deleteIfExists(trace);
+        }
+    }
+
     private static List<String> layers(List<Line> lines, Predicate<Line> which) {
         return lines.stream().filter(which).map(Line::layer).toList();
     }
