@@ -1,10 +1,14 @@
 package io.calloutd.daemon;
 
 import io.calloutd.fragment.FragmentDropReason;
+import io.calloutd.gso.GsoDropReason;
+import io.calloutd.nativebridge.TunOffload;
+import io.calloutd.pipeline.GsoCounters;
 import io.calloutd.packet.DropCounters;
 import io.calloutd.packet.DropReason;
 import io.calloutd.pipeline.PacketPipeline;
 import io.calloutd.pipeline.PipelineCounters;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -36,13 +40,22 @@ import java.util.TreeMap;
  * @param unaccounted           packets in no outcome bucket: 0 whenever traffic is quiet
  * @param receiverErrors        unexpected errors in the packet threads
  * @param drops                 drops by reason (metric name), non-zero only
+ * @param offloads              TUN offloads enabled (empty: no vnet header)
+ * @param gsoSuperFrames        GSO super-frames read
+ * @param gsoPassedWhole        super-frames handed back to the kernel whole
+ * @param gsoSegmented          super-frames segmented in software
+ * @param gsoSegments           segments produced by software segmentation
+ * @param checksumsCompleted    partial checksums completed (egress without vnet header)
+ * @param dropsGso              frames refused by the GSO stage (detail in {@code drops}, {@code gso_*})
  */
 public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, long bytesIn, long packetsOut,
                             long bytesOut, long inbound, long outbound, long reinjectedReceivePath,
                             long reinjectedSendPath, long dropsMalformed, long dropsByVerdict,
                             long dropsInjectionFailed, long dropsTooBig, long fragmentsConsumed, long dropsFragment,
                             long datagramsReassembled, long datagramsDropped, long reassembledOut, long fragmentsOut,
-                            long icmpErrorsSent, long unaccounted, long receiverErrors, Map<String, Long> drops) {
+                            long icmpErrorsSent, long unaccounted, long receiverErrors, Map<String, Long> drops,
+                            List<String> offloads, long gsoSuperFrames, long gsoPassedWhole, long gsoSegmented,
+                            long gsoSegments, long checksumsCompleted, long dropsGso) {
 
     /** Reads the daemon's counters now. */
     public static StatsSnapshot of(boolean ready, long uptimeMillis, GatewayDaemon daemon) {
@@ -62,11 +75,17 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
             putNonZero(drops, r.metricName(), n);
         }
         PipelineCounters c = daemon.counters();
+        GsoCounters g = c.gso();
+        for (GsoDropReason r : GsoDropReason.values()) {
+            putNonZero(drops, r.metricName(), g.drops(r));
+        }
         return new StatsSnapshot(ready, uptimeMillis, c.packetsIn(), c.bytesIn(), c.packetsOut(), c.bytesOut(),
                 c.inbound(), c.outbound(), c.reinjectedReceivePath(), c.reinjectedSendPath(), c.dropsMalformed(),
                 c.dropsByVerdict(), c.dropsInjectionFailed(), c.dropsTooBig(), c.fragmentsConsumed(), c.dropsFragment(),
                 c.datagramsReassembled(), c.datagramsDropped(), c.reassembledOut(), c.fragmentsOut(), c.icmpErrorsSent(),
-                c.unaccounted(), daemon.receiverErrors(), drops);
+                c.unaccounted(), daemon.receiverErrors(), drops,
+                daemon.offloads().stream().map(TunOffload::optionName).toList(), g.superFrames(), g.passedWhole(),
+                g.segmented(), g.segments(), g.checksumsCompleted(), g.drops());
     }
 
     private static void putNonZero(Map<String, Long> map, String key, long n) {
