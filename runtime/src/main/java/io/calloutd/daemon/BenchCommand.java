@@ -24,6 +24,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Duration of each iperf3 run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--offload-modes", split = ",", defaultValue = "on,off",
+            description = "Daemon runs to measure: on (default offloads, super-frames), off (--no-offload). Default: ${DEFAULT-VALUE}.")
+    java.util.List<String> offloadModes;
+
     @Option(names = "--udp-payload", defaultValue = "36", description = "UDP payload bytes; 36 makes 64-byte IPv4 packets (default: ${DEFAULT-VALUE}).")
     int udpPayload;
 
@@ -38,16 +42,23 @@ final class BenchCommand implements Callable<Integer> {
             IpCommand.run("netns", "exec", lab.firewall(), "sysctl", "-qw", "net.ipv4.ip_forward=1");
             Result kernel = measure(lab);
             IpCommand.run("netns", "exec", lab.firewall(), "sysctl", "-qw", "net.ipv4.ip_forward=" + previous);
-            Result daemon;
-            try (DaemonProcess d = DaemonProcess.startGateway(lab, null)) {
-                daemon = measure(lab);
-                System.out.printf("daemon counters: in=%d out=%d malformed=%d injection-failed=%d%n", d.stats().packetsIn(),
-                        d.stats().packetsOut(), d.stats().dropsMalformed(), d.stats().dropsInjectionFailed());
+            for (String mode : offloadModes) {
+                boolean on = !"off".equals(mode.trim());
+                Result daemon;
+                try (DaemonProcess d = on ? DaemonProcess.startGateway(lab, null) : DaemonProcess.startGateway(lab, null, "--no-offload")) {
+                    daemon = measure(lab);
+                    var st = d.stats();
+                    System.out.printf("daemon counters (offloads %s %s): in=%d out=%d malformed=%d injection-failed=%d "
+                                    + "super-frames=%d passed-whole=%d segmented=%d%n", on ? "on" : "off", st.offloads(),
+                            st.packetsIn(), st.packetsOut(), st.dropsMalformed(), st.dropsInjectionFailed(),
+                            st.gsoSuperFrames(), st.gsoPassedWhole(), st.gsoSegmented());
+                }
+                System.out.printf("%-34s %14s %14s %8s%n", "metric (IPv4, " + seconds + " s runs)", "kernel only",
+                        "calloutd " + (on ? "GSO" : "no-GSO"), "ratio");
+                row("TCP throughput (Gbit/s)", kernel.tcpBps / 1e9, daemon.tcpBps / 1e9);
+                row("UDP " + (udpPayload + 28) + "-byte packets (kpps delivered)", kernel.udpPps / 1e3, daemon.udpPps / 1e3);
+                row("ping RTT avg (ms)", kernel.rttMillis, daemon.rttMillis);
             }
-            System.out.printf("%-34s %14s %14s %8s%n", "metric (IPv4, " + seconds + " s runs)", "kernel only", "calloutd", "ratio");
-            row("TCP throughput (Gbit/s)", kernel.tcpBps / 1e9, daemon.tcpBps / 1e9);
-            row("UDP " + (udpPayload + 28) + "-byte packets (kpps delivered)", kernel.udpPps / 1e3, daemon.udpPps / 1e3);
-            row("ping RTT avg (ms)", kernel.rttMillis, daemon.rttMillis);
         }
         return 0;
     }

@@ -1,6 +1,9 @@
 package io.calloutd.daemon;
 
+import io.calloutd.nativebridge.TunOffload;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Settings of gateway mode: which interfaces face the protected side and the outside, and the routing
@@ -15,9 +18,10 @@ import java.util.Objects;
  * @param mark         firewall mark of send-path injected packets, exempt from steering
  * @param failClosed   keep a lowest-priority blackhole in the steering tables so that traffic stops
  *                     rather than bypasses the firewall if the TUN disappears
+ * @param offloads     TUN offloads wanted (those the kernel also accepts are enabled); empty = no vnet header at all
  */
 public record GatewayConfig(String inside, String outside, String tunPrefix, int queues, int table,
-                            int rulePriority, int mark, boolean failClosed) {
+                            int rulePriority, int mark, boolean failClosed, Set<TunOffload> offloads) {
     /** Validates the settings; throws IllegalArgumentException naming the bad one. */
     public GatewayConfig {
         Objects.requireNonNull(inside, "inside");
@@ -41,6 +45,15 @@ public record GatewayConfig(String inside, String outside, String tunPrefix, int
         if (mark == 0) {
             throw new IllegalArgumentException("--mark must be non-zero");
         }
+        offloads = offloads.isEmpty() ? EnumSet.noneOf(TunOffload.class) : EnumSet.copyOf(offloads);
+        if (!offloads.isEmpty() && !offloads.contains(TunOffload.CSUM)) {
+            throw new IllegalArgumentException("--offload: every offload needs csum, got " + offloads);
+        }
+    }
+
+    /** @return whether the TUNs carry a virtio_net_hdr (any offload requested) */
+    public boolean vnetHeader() {
+        return !offloads.isEmpty();
     }
 
     /** @return the TUN device that carries traffic from the inside (OUTBOUND) */

@@ -7,8 +7,12 @@ import io.calloutd.engine.FilterEngine;
 import io.calloutd.flow.FlowConfig;
 import io.calloutd.inject.InjectionPath;
 import io.calloutd.inject.Reinjector;
+import io.calloutd.nativebridge.NativeException;
+import io.calloutd.nativebridge.OffloadProbe;
 import io.calloutd.nativebridge.PacketIoLoop;
 import io.calloutd.nativebridge.TunDevice;
+import io.calloutd.nativebridge.TunOffload;
+import io.calloutd.nativebridge.VirtioNetHeader;
 import io.calloutd.packet.DropCounters;
 import io.calloutd.fragment.ReassemblyConfig;
 import io.calloutd.pipeline.Direction;
@@ -18,6 +22,7 @@ import io.calloutd.pipeline.PipelineCounters;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -32,6 +37,8 @@ public final class GatewayDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayDaemon.class);
     /** Largest IP packet a TUN read can return without a vnet header (64 KiB datagram). */
     private static final int MAX_PACKET = 65535;
+    /** Largest frame with a vnet header: an IPv6 super-frame may reach 40 + 65535 bytes behind the header. */
+    private static final int MAX_VNET_FRAME = VirtioNetHeader.SIZE + 40 + 65535;
     private static final int READ_BATCH = 64;
 
     private final GatewayConfig config;
@@ -46,6 +53,8 @@ public final class GatewayDaemon implements AutoCloseable {
     private TunDevice outboundTun;
     private TunDevice inboundTun;
     private GatewayRouting routing;
+    private EnumSet<TunOffload> offloads = EnumSet.noneOf(TunOffload.class);
+    private InjectionPath outboundPath;
 
     private GatewayDaemon(GatewayConfig config) {
         this.config = config;
@@ -59,7 +68,8 @@ public final class GatewayDaemon implements AutoCloseable {
      * @param engine       the filter engine holding the policy
      * @param flows        flow table limits and timeouts (per packet thread)
      * @param observer     sees every classification (layer traces); null for none
-     * @param outboundPath how permitted outbound packets re-enter the kernel
+     * @param outboundPath how permitted outbound packets re-enter the kernel; null = a write to the outbound TUN
+     *                     when it carries a vnet header (super-frames stay whole), else the marked raw socket
      * @param reassembly   fragment reassembly limits
      * @throws IOException naming what failed; anything already set up is torn down again
      */
@@ -77,10 +87,19 @@ public final class GatewayDaemon implements AutoCloseable {
         }
     }
 
-    private void startUp(FlowConfig flows, ClassificationObserver observer, InjectionPath outboundPath,
+    private void startUp(FlowConfig flows, ClassificationObserver observer, InjectionPath requestedOutboundPath,
                          ReassemblyConfig reassembly) throws IOException {
-        outboundTun = TunDevice.create(config.outboundTun(), config.queues(), false);
-        inboundTun = TunDevice.create(config.inboundTun(), config.queues(), false);
+        boolean vnet = config.vnetHeader();
+        outboundTun = TunDevice.create(config.outboundTun(), config.queues(), vnet);
+        inboundTun = TunDevice.create(config.inboundTun(), config.queues(), vnet);
+        if (vnet) {
+            enableOffloads();
+        }
+        // The raw socket cannot carry a super-frame; a TUN write can, and its packets arrive with iif = the TUN,
+        // which no steering rule matches. ICMP errors the firewall originates still leave by the raw socket.
+        InjectionPath outboundPath = requestedOutboundPath != null ? requestedOutboundPath
+                : vnet ? InjectionPath.RECEIVE : InjectionPath.SEND;
+        this.outboundPath = outboundPath;
         InterfaceInfo inside = InterfaceInfo.read(config.inside());
         InterfaceInfo outside = InterfaceInfo.read(config.outside());
         // Outbound packets leave by the outside link; ICMP errors about them go back from our inside address.
@@ -100,16 +119,51 @@ public final class GatewayDaemon implements AutoCloseable {
             classifier.observer(observer);
             classifiers.add(classifier);
             PacketPipeline pipeline = new PacketPipeline(classifier, injector, drops, counters, egress, reassembly,
-                    PooledByteBufAllocator.DEFAULT);
+                    PooledByteBufAllocator.DEFAULT, vnet);
             pipelines.add(pipeline);
-            PacketIoLoop loop = new PacketIoLoop("calloutd-packets-" + q, PooledByteBufAllocator.DEFAULT, MAX_PACKET, READ_BATCH);
+            PacketIoLoop loop = new PacketIoLoop("calloutd-packets-" + q, PooledByteBufAllocator.DEFAULT,
+                    vnet ? MAX_VNET_FRAME : MAX_PACKET, READ_BATCH);
             loops.add(loop);
             loop.register(outboundTun.queues().get(q), pipeline.receiverFor(Direction.OUTBOUND));
             loop.register(inboundTun.queues().get(q), pipeline.receiverFor(Direction.INBOUND));
         }
         routing = GatewayRouting.install(config);
-        LOG.info("calloutd gateway running: inside={} outside={} tun={},{} queues={} outbound injection={}",
-                config.inside(), config.outside(), config.outboundTun(), config.inboundTun(), config.queues(), outboundPath);
+        LOG.info("calloutd gateway running: inside={} outside={} tun={},{} queues={} outbound injection={} offloads={}",
+                config.inside(), config.outside(), config.outboundTun(), config.inboundTun(), config.queues(), outboundPath, offloads);
+    }
+
+    /**
+     * Probes what the kernel accepts and enables the configured subset on both TUNs. Some kernels take USO only
+     * as a pair, and kernels have had offload bugs: whatever cannot be set is left off and logged.
+     */
+    private void enableOffloads() throws NativeException {
+        EnumSet<TunOffload> accepted = OffloadProbe.probe(outboundTun);
+        EnumSet<TunOffload> wanted = OffloadProbe.effective(config.offloads(), accepted);
+        try {
+            apply(wanted);
+        } catch (NativeException e) {
+            LOG.warn("offloads {} refused ({}); retrying without USO", wanted, e.getMessage());
+            wanted.remove(TunOffload.USO4);
+            wanted.remove(TunOffload.USO6);
+            apply(wanted);
+        }
+        offloads = wanted;
+        LOG.info("TUN offloads: kernel accepts {}, configured {}, enabled {}", accepted, config.offloads(), offloads);
+    }
+
+    private void apply(EnumSet<TunOffload> wanted) throws NativeException {
+        outboundTun.setOffload(TunOffload.flags(wanted));
+        inboundTun.setOffload(TunOffload.flags(wanted));
+    }
+
+    /** @return the offloads enabled on the TUNs (empty without vnet header) */
+    public EnumSet<TunOffload> offloads() {
+        return offloads.clone();
+    }
+
+    /** @return how permitted outbound packets re-enter the kernel */
+    public InjectionPath outboundPath() {
+        return outboundPath;
     }
 
     private io.calloutd.engine.BoundedNetEventSink netEvents;

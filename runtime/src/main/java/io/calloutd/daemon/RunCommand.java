@@ -7,7 +7,10 @@ import io.calloutd.engine.BoundedNetEventSink;
 import io.calloutd.engine.EngineConfig;
 import io.calloutd.engine.FilterEngine;
 import io.calloutd.flow.FlowConfig;
+import io.calloutd.nativebridge.TunOffload;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -54,8 +57,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fail-open", description = "If the daemon dies, let routing bypass the TUN (default: fail closed).")
     boolean failOpen;
 
-    @Option(names = "--outbound-injection", defaultValue = "SEND",
-            description = "How permitted outbound packets re-enter the kernel: SEND (marked raw socket) or RECEIVE (TUN write). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--outbound-injection",
+            description = "How permitted outbound packets re-enter the kernel: SEND (marked raw socket) or RECEIVE (write to the "
+                    + "outbound TUN, which carries GSO super-frames whole). Default: RECEIVE with offloads, SEND without.")
     InjectionPath outboundInjection;
 
     @Option(names = "--default-verdict", defaultValue = "PERMIT",
@@ -66,6 +70,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Append one JSON line per classification (layer, flags, verdict, filter, packet) to FILE. Debugging aid: costs an allocation per classification.")
     Path traceFile;
 
+    @Option(names = "--offload", paramLabel = "LIST", split = ",", defaultValue = "csum,tso4,tso6,tso_ecn,uso4,uso6",
+            converter = OffloadName.class,
+            description = "TUN offloads to enable where the kernel accepts them: csum, tso4, tso6, tso_ecn, uso4, uso6 "
+                    + "(default: all). TSO/USO need csum.")
+    Set<TunOffload> offloads;
+
+    @Option(names = "--no-offload", description = "No vnet header and no offloads: every packet is read one MTU at a time.")
+    boolean noOffload;
+
     @Option(names = "--stats-file", paramLabel = "FILE", description = "Write counters as JSON to FILE every --stats-interval and at exit.")
     Path statsFile;
 
@@ -74,7 +87,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GatewayConfig config = new GatewayConfig(inside, outside, tunPrefix, queues, table, rulePriority, mark, !failOpen);
+        GatewayConfig config = new GatewayConfig(inside, outside, tunPrefix, queues, table, rulePriority, mark, !failOpen,
+                noOffload ? EnumSet.noneOf(TunOffload.class) : offloads);
         long started = System.currentTimeMillis();
         BoundedNetEventSink netEvents = new BoundedNetEventSink(1024);
         FilterEngine engine = new FilterEngine(EngineConfig.defaults().withDefaultVerdict(defaultVerdict).withNetEvents(netEvents));
@@ -127,6 +141,14 @@ final class RunCommand implements Callable<Integer> {
             StatsFile.write(statsFile, StatsSnapshot.of(ready, System.currentTimeMillis() - started, daemon));
         } catch (Exception e) {
             LOG.warn("cannot write stats file {}: {}", statsFile, e.getMessage());
+        }
+    }
+
+    /** Offload names as in {@link TunOffload#optionName()}. */
+    static final class OffloadName implements picocli.CommandLine.ITypeConverter<TunOffload> {
+        @Override
+        public TunOffload convert(String value) {
+            return TunOffload.parse(value);
         }
     }
 

@@ -8,10 +8,14 @@ import io.calloutd.engine.NetEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
 import io.calloutd.fragment.FragmentDropReason;
+import io.calloutd.gso.GsoDropReason;
+import io.calloutd.nativebridge.TunOffload;
+import io.calloutd.pipeline.GsoCounters;
 import io.calloutd.packet.DropCounters;
 import io.calloutd.packet.DropReason;
 import io.calloutd.pipeline.PacketPipeline;
 import io.calloutd.pipeline.PipelineCounters;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,6 +47,13 @@ import java.util.TreeMap;
  * @param unaccounted           packets in no outcome bucket: 0 whenever traffic is quiet
  * @param receiverErrors        unexpected errors in the packet threads
  * @param drops                 drops by reason (metric name), non-zero only
+ * @param offloads              TUN offloads enabled (empty: no vnet header)
+ * @param gsoSuperFrames        GSO super-frames read
+ * @param gsoPassedWhole        super-frames handed back to the kernel whole
+ * @param gsoSegmented          super-frames segmented in software
+ * @param gsoSegments           segments produced by software segmentation
+ * @param checksumsCompleted    partial checksums completed (egress without vnet header)
+ * @param dropsGso              frames refused by the GSO stage (detail in {@code drops}, {@code gso_*})
  * @param classifier            layer classifier decisions ({@link ClassifierCounters}), by name
  * @param layers                per layer: classifications, blocks, permits (non-zero layers only)
  * @param flows                 live flows over all packet threads
@@ -54,6 +65,8 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
                             long dropsInjectionFailed, long dropsTooBig, long fragmentsConsumed, long dropsFragment,
                             long datagramsReassembled, long datagramsDropped, long reassembledOut, long fragmentsOut,
                             long icmpErrorsSent, long unaccounted, long receiverErrors, Map<String, Long> drops,
+                            List<String> offloads, long gsoSuperFrames, long gsoPassedWhole, long gsoSegmented,
+                            long gsoSegments, long checksumsCompleted, long dropsGso,
                             Map<String, Long> classifier, Map<String, Map<String, Long>> layers, long flows,
                             List<NetEvent> netEvents) {
 
@@ -75,11 +88,18 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
             putNonZero(drops, r.metricName(), n);
         }
         PipelineCounters c = daemon.counters();
+        GsoCounters g = c.gso();
+        for (GsoDropReason r : GsoDropReason.values()) {
+            putNonZero(drops, r.metricName(), g.drops(r));
+        }
         return new StatsSnapshot(ready, uptimeMillis, c.packetsIn(), c.bytesIn(), c.packetsOut(), c.bytesOut(),
                 c.inbound(), c.outbound(), c.reinjectedReceivePath(), c.reinjectedSendPath(), c.dropsMalformed(),
                 c.dropsByVerdict(), c.dropsInjectionFailed(), c.dropsTooBig(), c.fragmentsConsumed(), c.dropsFragment(),
                 c.datagramsReassembled(), c.datagramsDropped(), c.reassembledOut(), c.fragmentsOut(), c.icmpErrorsSent(),
-                c.unaccounted(), daemon.receiverErrors(), drops, classifier(daemon),
+                c.unaccounted(), daemon.receiverErrors(), drops,
+                daemon.offloads().stream().map(TunOffload::optionName).toList(), g.superFrames(), g.passedWhole(),
+                g.segmented(), g.segments(), g.checksumsCompleted(), g.drops(),
+                classifier(daemon),
                 layers(daemon.engine()), daemon.classifiers().stream().mapToLong(l -> l.flows().size()).sum(),
                 daemon.netEvents() == null ? List.of() : tail(daemon.netEvents().snapshot(), 100));
     }

@@ -34,6 +34,7 @@ public final class PacketPipeline implements AutoCloseable {
     private final PipelineCounters counters;
     private final Map<Direction, Egress> egress;
     private final FragmentStage fragments;
+    private final GsoStage gso; // null unless the TUNs carry a vnet header
 
     /**
      * @param hook       decides each well-formed packet or reassembled datagram
@@ -46,8 +47,20 @@ public final class PacketPipeline implements AutoCloseable {
      */
     public PacketPipeline(VerdictHook hook, PacketInjector injector, DropCounters drops, PipelineCounters counters,
                           Map<Direction, Egress> egress, ReassemblyConfig reassembly, ByteBufAllocator alloc) {
+        this(hook, injector, drops, counters, egress, reassembly, alloc, false);
+    }
+
+    /**
+     * As above, for TUN queues that all carry a {@code virtio_net_hdr} ({@code IFF_VNET_HDR}) when
+     * {@code vnetHeader} is true: frames go through the {@link GsoStage} on the way in and get their header back
+     * on TUN writes.
+     */
+    public PacketPipeline(VerdictHook hook, PacketInjector injector, DropCounters drops, PipelineCounters counters,
+                          Map<Direction, Egress> egress, ReassemblyConfig reassembly, ByteBufAllocator alloc,
+                          boolean vnetHeader) {
         this.hook = hook;
-        this.injector = injector;
+        this.gso = vnetHeader ? new GsoStage(hook, injector, counters.gso, alloc, this::processSegment) : null;
+        this.injector = gso != null ? gso : injector;
         this.drops = drops;
         this.counters = counters;
         this.egress = new EnumMap<>(egress);
@@ -85,6 +98,9 @@ public final class PacketPipeline implements AutoCloseable {
         counters.bytesIn.add(packet.readableBytes());
         (direction == Direction.INBOUND ? counters.inbound : counters.outbound).increment();
         fragments.expireIfDue(System.nanoTime());
+        if (gso != null && !gso.enter(queue, packet, direction, out)) {
+            return; // dropped with a counted reason, or segmented (each segment went through processSegment)
+        }
 
         DropReason malformed = parser.parse(packet, parsed);
         if (malformed != null) {
@@ -150,8 +166,27 @@ public final class PacketPipeline implements AutoCloseable {
         emit(queue, datagram, out, maxFragmentSize, identification, true);
     }
 
+    /** A segment cut from a super-frame by the GSO stage: decided and sent on like a packet read from the TUN. */
+    private void processSegment(TunQueue queue, ByteBuf segment, Direction direction, Egress out) {
+        DropReason malformed = parser.parse(segment, parsed);
+        if (malformed != null) {
+            drops.increment(malformed);
+            counters.dropsMalformed.increment();
+            return;
+        }
+        if (hook.decide(parsed, direction) != Verdict.PERMIT) {
+            counters.dropsByVerdict.increment();
+            return;
+        }
+        emit(queue, segment, out, 0, 0, false);
+    }
+
     private void emit(TunQueue queue, ByteBuf packet, Egress out, int maxFragmentSize, int identification, boolean reassembled) {
         int version = parsed.ipVersion();
+        if (gso != null && gso.passesWhole(packet)) {
+            inject(queue, packet, version, out, false); // the kernel segments it to gso_size, checked against the MTU
+            return;
+        }
         List<ByteBuf> pieces = fragments.pieces();
         FragmentationResult fit = fragments.fit(packet, version, out.mtu(), maxFragmentSize, identification, pieces);
         switch (fit.outcome()) {

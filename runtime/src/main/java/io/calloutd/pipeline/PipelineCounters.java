@@ -28,6 +28,7 @@ public final class PipelineCounters {
     final LongAdder reassembledOut = new LongAdder();
     final LongAdder fragmentsOut = new LongAdder();
     final LongAdder icmpErrorsSent = new LongAdder();
+    final GsoCounters gso = new GsoCounters();
 
     /** @return packets read from the TUN queues */
     public long packetsIn() { return packetsIn.sum(); }
@@ -67,13 +68,16 @@ public final class PipelineCounters {
     public long fragmentsOut() { return fragmentsOut.sum(); }
     /** @return ICMP fragmentation-needed / packet-too-big errors sent to senders */
     public long icmpErrorsSent() { return icmpErrorsSent.sum(); }
+    /** @return what the GSO stage did (vnet-header TUNs only) */
+    public GsoCounters gso() { return gso; }
 
     /**
      * @return packets read that are in no outcome bucket: 0 whenever no packet is being processed
-     *         ({@code packetsIn = (packetsOut - reassembledOut) + fragmentsConsumed + all per-packet drops})
+     *         ({@code packetsIn = (packetsOut - reassembledOut) + fragmentsConsumed + all per-packet drops}, where a
+     *         super-frame segmented in software counts as its segments)
      */
     public long unaccounted() {
-        return packetsIn() - (packetsOut() - reassembledOut()) - fragmentsConsumed() - dropsFragment() - dropsMalformed()
+        return packetsIn() + gso.segments() - gso.segmented() - gso.drops() - (packetsOut() - reassembledOut()) - fragmentsConsumed() - dropsFragment() - dropsMalformed()
                 - dropsByVerdict() - dropsInjectionFailed() - dropsTooBig();
     }
 }

@@ -33,4 +33,19 @@ public interface VerdictHook {
     default Verdict decideFragment(ParsedPacket fragment, Direction direction) {
         return Verdict.PERMIT;
     }
+
+    /**
+     * Asked once per GSO super-frame (a TCP or UDP packet larger than the MTU that the kernel will cut into
+     * segments of equal payload size) before it is classified. By default the super-frame is decided once, by
+     * its headers, and passed back whole. A hook that needs per-packet data (sequence numbers, payload offsets
+     * of each wire packet) returns true: the frame is then segmented in software and each segment is decided on
+     * its own. Same rules as {@link #decide}: no blocking, no allocation.
+     *
+     * @param superFrame the parsed super-frame; its transport checksum is partial (pseudo-header sum only)
+     * @param direction  which side it came from
+     * @return true to have the frame segmented first
+     */
+    default boolean needsSegments(ParsedPacket superFrame, Direction direction) {
+        return false;
+    }
 }
