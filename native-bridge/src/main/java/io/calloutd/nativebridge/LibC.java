@@ -74,6 +74,10 @@ final class LibC {
     /** prctl(2) with its four optional arguments given explicitly (x86-64 call-compatible with the variadic C). */
     static native int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
 
+    static native int setenv(String name, String value, int overwrite) throws LastErrorException;
+
+    static native String getenv(String name);
+
     /** execv(3): argv is a NULL-terminated {@code char*[]}, e.g. a JNA {@code StringArray}. */
     static native int execv(String path, Pointer argv) throws LastErrorException;
 

@@ -276,6 +276,20 @@ public final class Rtnetlink implements AutoCloseable {
         return r;
     }
 
+    /** @return the priorities of every rule of one family, whatever its action */
+    public synchronized java.util.Set<Integer> rulePriorities(IpFamily family) throws NativeException {
+        java.util.Set<Integer> r = new java.util.TreeSet<>();
+        socket.request(RTM_GETRULE, NetlinkMessage.NLM_F_DUMP).u8(family.af()).u8(0).u8(0).u8(0)
+                .u8(0).u8(0).u8(0).u8(0).u32(0);
+        socket.dump("rtnetlink dump rules " + family, m -> {
+            int base = m.position();
+            if (IpFamily.fromAf(m.get(base) & 0xff) == family) {
+                r.add((int) NetlinkMessage.u32(NetlinkMessage.attributes(m, base + 12, m.limit()), FRA_PRIORITY, 0));
+            }
+        });
+        return r;
+    }
+
     private static InetAddress inet(byte[] a) {
         try {
             return InetAddress.getByAddress(a);
