@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the iproute2 {@code ip} tool and returns its output. An interim helper for setup and tests until
- * rtnetlink bindings replace it.
+ * Runs the iproute2 {@code ip} tool and returns its output. For tests and the lab (creating namespaces, an
+ * independent view to check against); the daemon itself uses {@link Rtnetlink} and never runs {@code ip}.
  */
 public final class IpCommand {
     /** How long one command may run before it is killed. */

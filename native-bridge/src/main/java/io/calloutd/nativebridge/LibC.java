@@ -60,6 +60,27 @@ final class LibC {
 
     static native int setns(int fd, int nstype) throws LastErrorException;
 
+    static native int bind(int fd, Pointer addr, int addrLen) throws LastErrorException;
+
+    /** recv into a raw native address (netlink replies). */
+    static native long recv(int fd, long buf, long len, int flags) throws LastErrorException;
+
+    /** capget(2): header and data are {@code cap_user_header_t} / two {@code cap_user_data_t} (version 3). */
+    static native int capget(Pointer header, Pointer data) throws LastErrorException;
+
+    /** capset(2); acts on the calling thread only. */
+    static native int capset(Pointer header, Pointer data) throws LastErrorException;
+
+    /** prctl(2) with its four optional arguments given explicitly (x86-64 call-compatible with the variadic C). */
+    static native int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
+
+    static native int setenv(String name, String value, int overwrite) throws LastErrorException;
+
+    static native String getenv(String name);
+
+    /** execv(3): argv is a NULL-terminated {@code char*[]}, e.g. a JNA {@code StringArray}. */
+    static native int execv(String path, Pointer argv) throws LastErrorException;
+
     static native String strerror(int errno);
 
     /** Closes {@code fd}, turning a failure into a {@link NativeException} naming {@code what}. */

@@ -18,16 +18,24 @@ public final class NativeException extends IOException {
     public static final int ENOENT = 2;
     /** errno: bad file descriptor. */
     public static final int EBADF = 9;
+    /** errno: no such process (rtnetlink: no such route). */
+    public static final int ESRCH = 3;
     /** errno: resource temporarily unavailable (would block). */
     public static final int EAGAIN = 11;
     /** errno: permission denied. */
     public static final int EACCES = 13;
     /** errno: device or resource busy. */
     public static final int EBUSY = 16;
+    /** errno: file exists (rtnetlink: the route, rule or address is already there). */
+    public static final int EEXIST = 17;
+    /** errno: no such device. */
+    public static final int ENODEV = 19;
     /** errno: invalid argument. */
     public static final int EINVAL = 22;
     /** errno: inappropriate ioctl for device. */
     public static final int ENOTTY = 25;
+    /** errno: cannot assign requested address (rtnetlink: no such address). */
+    public static final int EADDRNOTAVAIL = 99;
     /** errno: network is unreachable. */
     public static final int ENETUNREACH = 101;
 

@@ -20,7 +20,7 @@ public final class Sysctl {
      */
     public static String get(String name) throws IOException {
         try {
-            return Files.readString(path(name), StandardCharsets.US_ASCII).trim();
+            return readProcFile(path(name)).trim();
         } catch (IOException e) {
             throw new IOException("cannot read sysctl " + name + ": " + e.getMessage(), e);
         }
@@ -40,6 +40,20 @@ public final class Sysctl {
             throw new IOException("cannot set sysctl " + name + "=" + value + ": " + e.getMessage(), e);
         }
         return previous;
+    }
+
+    /**
+     * Reads a /proc file completely. {@code Files.readString} trusts the size /proc reports and on JDK 17 returns
+     * only the first byte of a sysctl file ("4" for a value of 40); a stream read goes to end of file.
+     *
+     * @param file a file under /proc
+     * @return its whole text
+     * @throws IOException if it cannot be read
+     */
+    public static String readProcFile(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
     }
 
     private static Path path(String name) {

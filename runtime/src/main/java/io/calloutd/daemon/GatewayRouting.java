@@ -1,11 +1,16 @@
 package io.calloutd.daemon;
 
-import io.calloutd.nativebridge.IpCommand;
+import io.calloutd.nativebridge.IpFamily;
+import io.calloutd.nativebridge.NativeException;
+import io.calloutd.nativebridge.Route;
+import io.calloutd.nativebridge.Rtnetlink;
+import io.calloutd.nativebridge.Rule;
 import io.calloutd.nativebridge.Sysctl;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *   pref P+1  iif INSIDE  lookup T         T:   default dev &lt;prefix&gt;-out  [+ blackhole, metric max]
  *   pref P+2  iif OUTSIDE lookup T+1       T+1: default dev &lt;prefix&gt;-in   [+ blackhole, metric max]
  * </pre>
- * for IPv4 and IPv6. A packet written back to a TUN arrives with iif = the TUN, matches no steering rule and
+ * for IPv4 and IPv6, set up through rtnetlink (no {@code ip} processes). A packet written back to a TUN arrives with iif = the TUN, matches no steering rule and
  * is forwarded by the main table. Every change is recorded with its undo, so a failure half-way and
  * {@link #close()} both leave the namespace as it was.
  */
@@ -25,6 +30,8 @@ public final class GatewayRouting implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRouting.class);
 
     private final Deque<Undo> undo = new ArrayDeque<>();
+    /** Kept open until {@link #close()}: undoing needs only CAP_NET_ADMIN on an already open socket. */
+    private Rtnetlink nl;
 
     @FunctionalInterface
     private interface Undo {
@@ -51,17 +58,18 @@ public final class GatewayRouting implements AutoCloseable {
     }
 
     private void apply(GatewayConfig cfg) throws IOException {
+        nl = Rtnetlink.open();
         requireInterface(cfg.inside(), "--inside");
         requireInterface(cfg.outside(), "--outside");
-        for (String family : List.of("-4", "-6")) {
-            String rules = IpCommand.run(family, "rule", "show");
+        for (IpFamily family : IpFamily.values()) {
+            Set<Integer> used = nl.rulePriorities(family);
             for (int p = cfg.rulePriority(); p < cfg.rulePriority() + 3; p++) {
-                if (rules.lines().anyMatch(hasPriority(p))) {
+                if (used.contains(p)) {
                     throw new IOException("rule priority " + p + " (" + family + ") is already in use; choose another --rule-priority");
                 }
             }
             for (int t = cfg.table(); t <= cfg.table() + 1; t++) {
-                if (!tableRoutes(family, t).isBlank()) {
+                if (!nl.routes(family, t).isEmpty()) {
                     throw new IOException("routing table " + t + " (" + family + ") is not empty; choose another --table");
                 }
             }
@@ -81,48 +89,39 @@ public final class GatewayRouting implements AutoCloseable {
         }
         // The TUNs get the larger MTU of the two sides so steering never fragments or refuses what the kernel
         // would forward; the pipeline fits packets to the real egress MTU itself.
-        int mtu = Math.max(InterfaceInfo.read(cfg.inside()).mtu(), InterfaceInfo.read(cfg.outside()).mtu());
+        int mtu = Math.max(nl.link(cfg.inside()).mtu(), nl.link(cfg.outside()).mtu());
         for (String tun : List.of(cfg.outboundTun(), cfg.inboundTun())) {
             if (!"0".equals(Sysctl.get("net.ipv4.conf." + tun + ".rp_filter"))) {
                 Sysctl.set("net.ipv4.conf." + tun + ".rp_filter", "0");
             }
-            IpCommand.run("link", "set", "dev", tun, "mtu", Integer.toString(mtu), "up");
+            int index = nl.linkIndex(tun);
+            nl.setMtu(index, mtu);
+            nl.setLinkUp(index, true);
         }
 
-        String mark = "0x" + Integer.toHexString(cfg.mark());
-        for (String family : ipv6 ? List.of("-4", "-6") : List.of("-4")) {
-            routeTable(family, cfg.table(), cfg.outboundTun(), cfg.failClosed());
-            routeTable(family, cfg.table() + 1, cfg.inboundTun(), cfg.failClosed());
-            rule(family, cfg.rulePriority(), "fwmark", mark, "lookup", "main");
-            rule(family, cfg.rulePriority() + 1, "iif", cfg.inside(), "lookup", Integer.toString(cfg.table()));
-            rule(family, cfg.rulePriority() + 2, "iif", cfg.outside(), "lookup", Integer.toString(cfg.table() + 1));
+        int outTun = nl.linkIndex(cfg.outboundTun());
+        int inTun = nl.linkIndex(cfg.inboundTun());
+        for (IpFamily family : ipv6 ? List.of(IpFamily.IPV4, IpFamily.IPV6) : List.of(IpFamily.IPV4)) {
+            routeTable(family, cfg.table(), outTun, cfg.failClosed());
+            routeTable(family, cfg.table() + 1, inTun, cfg.failClosed());
+            rule(Rule.fwmark(family, cfg.rulePriority(), cfg.mark(), Route.MAIN_TABLE));
+            rule(Rule.inputInterface(family, cfg.rulePriority() + 1, cfg.inside(), cfg.table()));
+            rule(Rule.inputInterface(family, cfg.rulePriority() + 2, cfg.outside(), cfg.table() + 1));
         }
-        LOG.info("steering {} -> {} and {} -> {} (tables {}/{}, rule priorities {}..{}, mark {}, {})",
+        LOG.info("steering {} -> {} and {} -> {} (tables {}/{}, rule priorities {}..{}, mark 0x{}, {})",
                 cfg.inside(), cfg.outboundTun(), cfg.outside(), cfg.inboundTun(), cfg.table(), cfg.table() + 1,
-                cfg.rulePriority(), cfg.rulePriority() + 2, mark, cfg.failClosed() ? "fail-closed" : "fail-open");
+                cfg.rulePriority(), cfg.rulePriority() + 2, Integer.toHexString(cfg.mark()),
+                cfg.failClosed() ? "fail-closed" : "fail-open");
     }
 
-    private static java.util.function.Predicate<String> hasPriority(int p) {
-        return line -> line.startsWith(p + ":");
-    }
-
-    /** Routes of a table; a table the kernel has never seen is empty (ip reports it as an error). */
-    private static String tableRoutes(String family, int table) throws IOException {
+    private void requireInterface(String name, String option) throws IOException {
         try {
-            return IpCommand.run(family, "route", "show", "table", Integer.toString(table));
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().contains("does not exist")) {
-                return "";
+            nl.link(name);
+        } catch (NativeException e) {
+            if (e.errno() == NativeException.ENODEV) {
+                throw new IOException(option + " interface '" + name + "' does not exist in this network namespace", e);
             }
             throw e;
-        }
-    }
-
-    private static void requireInterface(String name, String option) throws IOException {
-        try {
-            IpCommand.run("link", "show", "dev", name);
-        } catch (IOException e) {
-            throw new IOException(option + " interface '" + name + "' does not exist in this network namespace", e);
         }
     }
 
@@ -144,26 +143,22 @@ public final class GatewayRouting implements AutoCloseable {
         }
     }
 
-    private void routeTable(String family, int table, String tun, boolean failClosed) throws IOException {
-        String t = Integer.toString(table);
-        undo.push(() -> IpCommand.run(family, "route", "flush", "table", t));
-        IpCommand.run(family, "route", "add", "default", "dev", tun, "table", t);
+    /**
+     * Table {@code table}: {@code default dev TUN}, and in fail-closed mode a blackhole behind it. When the TUN
+     * vanishes (the daemon died) the kernel drops the device route: fail-closed, the blackhole is what remains;
+     * fail-open, the table is empty and the lookup falls through to the main table, bypassing the firewall.
+     */
+    private void routeTable(IpFamily family, int table, int tunIndex, boolean failClosed) throws IOException {
+        undo.push(() -> nl.flushTable(family, table));
+        nl.addRoute(Route.defaultVia(family, table, tunIndex));
         if (failClosed) {
-            IpCommand.run(family, "route", "add", "blackhole", "default", "metric", "4294967295", "table", t);
+            nl.addRoute(Route.blackholeDefault(family, table, Route.LOWEST_PRIORITY_METRIC));
         }
     }
 
-    private void rule(String family, int priority, String... selectorAndAction) throws IOException {
-        String[] add = concat(new String[] {family, "rule", "add", "priority", Integer.toString(priority)}, selectorAndAction);
-        IpCommand.run(add);
-        undo.push(() -> IpCommand.run(family, "rule", "del", "priority", Integer.toString(priority)));
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] r = new String[a.length + b.length];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
+    private void rule(Rule rule) throws IOException {
+        nl.addRule(rule);
+        undo.push(() -> nl.deleteRule(rule));
     }
 
     /** Undoes every applied change in reverse order; failures are logged and the rest still undone. */
@@ -175,6 +170,14 @@ public final class GatewayRouting implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("routing restore step failed: {}", e.getMessage());
             }
+        }
+        if (nl != null) {
+            try {
+                nl.close();
+            } catch (IOException e) {
+                LOG.warn("closing the rtnetlink socket: {}", e.getMessage());
+            }
+            nl = null;
         }
     }
 }

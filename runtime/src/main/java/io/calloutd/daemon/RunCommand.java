@@ -8,6 +8,8 @@ import io.calloutd.engine.EngineConfig;
 import io.calloutd.engine.FilterEngine;
 import io.calloutd.flow.FlowConfig;
 import io.calloutd.nativebridge.TunOffload;
+import io.calloutd.nativebridge.Capabilities;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -22,7 +24,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code calloutd run}: the firewall daemon. Runs until SIGTERM/SIGINT, then restores routing and exits. */
+/**
+ * {@code calloutd run}: the firewall daemon. Reduces itself to CAP_NET_ADMIN + CAP_NET_RAW, sets up, writes its pid
+ * file, then runs until SIGTERM/SIGINT (restores routing and exits 0); SIGHUP is the reload signal.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the daemon. Gateway mode steers traffic forwarded between two interfaces through the TUN.")
 final class RunCommand implements Callable<Integer> {
@@ -54,8 +59,19 @@ final class RunCommand implements Callable<Integer> {
             description = "Firewall mark of send-path injections (default: ${DEFAULT-VALUE}).")
     int mark;
 
-    @Option(names = "--fail-open", description = "If the daemon dies, let routing bypass the TUN (default: fail closed).")
+    @Option(names = "--fail-mode", defaultValue = "closed", paramLabel = "closed|open", converter = FailMode.Converter.class,
+            description = "If the daemon dies without cleaning up: closed = traffic stops, open = routing bypasses the TUN (default: ${DEFAULT-VALUE}).")
+    FailMode failMode;
+
+    @Option(names = "--fail-open", hidden = true, description = "Same as --fail-mode open.")
     boolean failOpen;
+
+    @Option(names = "--pid-file", paramLabel = "FILE", description = "Write the daemon's pid to FILE once it is ready; removed at a clean stop.")
+    Path pidFile;
+
+    @Option(names = "--keep-capabilities",
+            description = "Do not reduce the process to CAP_NET_ADMIN and CAP_NET_RAW (for debugging).")
+    boolean keepCapabilities;
 
     @Option(names = "--outbound-injection",
             description = "How permitted outbound packets re-enter the kernel: SEND (marked raw socket) or RECEIVE (write to the "
@@ -87,7 +103,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GatewayConfig config = new GatewayConfig(inside, outside, tunPrefix, queues, table, rulePriority, mark, !failOpen,
+        if (!keepCapabilities) {
+            // Does not return if anything must be dropped: the process re-executes itself with only these two, so
+            // every JVM thread is restricted (capabilities are per thread). Setup needs nothing more as root.
+            LOG.debug("restricting capabilities to CAP_NET_ADMIN and CAP_NET_RAW");
+            Capabilities.restrictProcessTo(Capabilities.mask(Capabilities.CAP_NET_ADMIN, Capabilities.CAP_NET_RAW));
+        }
+        boolean failClosed = failMode == FailMode.CLOSED && !failOpen;
+        GatewayConfig config = new GatewayConfig(inside, outside, tunPrefix, queues, table, rulePriority, mark, failClosed,
                 noOffload ? EnumSet.noneOf(TunOffload.class) : offloads);
         long started = System.currentTimeMillis();
         BoundedNetEventSink netEvents = new BoundedNetEventSink(1024);
@@ -96,6 +119,14 @@ final class RunCommand implements Callable<Integer> {
         GatewayDaemon daemon = GatewayDaemon.start(config, engine, FlowConfig.DEFAULTS, trace, outboundInjection,
                 ReassemblyConfig.DEFAULTS);
         daemon.netEvents(netEvents);
+        if (pidFile != null) {
+            try {
+                PidFile.write(pidFile); // before the stats file says ready, so a supervisor seeing ready finds it
+            } catch (IOException e) {
+                daemon.close();
+                throw e;
+            }
+        }
         ScheduledExecutorService stats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "calloutd-stats");
             t.setDaemon(true);
@@ -111,6 +142,8 @@ final class RunCommand implements Callable<Integer> {
         for (String signal : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> stopRequested.countDown());
         }
+        // Without a handler the JVM treats HUP as a stop; it is the reload signal (systemd ExecReload).
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reload(daemon, started, running.get()));
         AtomicBoolean closed = new AtomicBoolean();
         Runnable shutdown = () -> {
             if (!closed.compareAndSet(false, true)) {
@@ -124,6 +157,9 @@ final class RunCommand implements Callable<Integer> {
                 trace.close();
             }
             writeStats(daemon, started, false);
+            if (pidFile != null) {
+                PidFile.remove(pidFile);
+            }
             LOG.info("stopped; packets in={} out={} malformed={}", daemon.counters().packetsIn(),
                     daemon.counters().packetsOut(), daemon.counters().dropsMalformed());
         };
@@ -131,6 +167,12 @@ final class RunCommand implements Callable<Integer> {
         stopRequested.await();
         shutdown.run();
         return 0;
+    }
+
+    /** SIGHUP: the routing and TUNs stay as they are; re-reads nothing yet but refreshes the stats file. */
+    private void reload(GatewayDaemon daemon, long started, boolean ready) {
+        LOG.info("SIGHUP: reload requested (no reloadable configuration yet); stats file refreshed");
+        writeStats(daemon, started, ready);
     }
 
     private void writeStats(GatewayDaemon daemon, long started, boolean ready) {

@@ -3,9 +3,13 @@ package io.calloutd.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.calloutd.daemon.StatsSnapshot;
+import io.calloutd.nativebridge.Capabilities;
 import io.calloutd.nativebridge.IpCommand;
+import io.calloutd.nativebridge.Sysctl;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +33,12 @@ class GatewayLabIT {
             List<String> linksBefore = linkNames(lab, fw);
 
             // The send path is asked for explicitly: with offloads the default is a write to the outbound TUN.
-            try (DaemonProcess daemon = DaemonProcess.startGateway(lab, JAR, "--outbound-injection", "SEND")) {
+            Path pidDir = Files.createTempDirectory("calloutd-pid-");
+            Path pidFile = pidDir.resolve("calloutd.pid");
+            try (DaemonProcess daemon = DaemonProcess.startGateway(lab, JAR, "--pid-file", pidFile.toString(),
+                    "--outbound-injection", "SEND")) {
+                assertThat(Files.readString(pidFile).trim()).as("pid file").isEqualTo(Long.toString(daemon.pid()));
+                assertOnlyNetAdminAndNetRaw(daemon.pid());
                 assertThat(lab.ipIn(fw, "-4", "rule", "show"))
                         .contains("iif veth-c lookup 7000").contains("iif veth-s lookup 7001").contains("fwmark 0x7c0 lookup main");
                 assertThat(lab.ipIn(fw, "-6", "route", "show", "table", "7000")).contains("default dev ctd-out");
@@ -66,8 +75,19 @@ class GatewayLabIT {
                 assertThat(s.unaccounted()).as("every packet reinjected or counted").isZero();
                 assertThat(s.packetsIn()).as("no fragments here: in = out").isEqualTo(s.packetsOut());
 
+                // SIGHUP is the reload signal: the daemon stays up and keeps forwarding.
+                assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor()).isZero();
+                Thread.sleep(300);
+                assertThat(daemon.isAlive()).as("alive after SIGHUP").isTrue();
+                assertThat(Traffic.ping(lab.client(), LabTopology.SERVER_V4, 2, 56)).as("forwarding after SIGHUP").isEqualTo(2);
+
+                // Teardown below runs with only CAP_NET_ADMIN and CAP_NET_RAW.
                 assertThat(daemon.stop()).as("clean exit on SIGTERM").isZero();
                 assertThat(daemon.stats().ready()).isFalse();
+                assertThat(pidFile).as("pid file removed at a clean stop").doesNotExist();
+            } finally {
+                Files.deleteIfExists(pidFile);
+                Files.deleteIfExists(pidDir);
             }
             assertThat(lab.ipIn(fw, "-4", "rule", "show")).as("IPv4 rules restored").isEqualTo(rules4Before);
             assertThat(lab.ipIn(fw, "-6", "rule", "show")).as("IPv6 rules restored").isEqualTo(rules6Before);
@@ -82,12 +102,53 @@ class GatewayLabIT {
 
     @Test
     void trafficStopsWhenTheDaemonIsKilledFailClosed() throws Exception {
-        try (LabTopology lab = LabTopology.create(); DaemonProcess daemon = DaemonProcess.startGateway(lab, JAR)) {
+        try (LabTopology lab = LabTopology.create();
+             DaemonProcess daemon = DaemonProcess.startGateway(lab, JAR, "--fail-mode", "closed")) {
+            assertThat(lab.ipIn(lab.firewall(), "-4", "route", "show", "table", "7000")).contains("blackhole default");
             assertThat(Traffic.ping(lab.client(), LabTopology.SERVER_V4, 2, 56)).isEqualTo(2);
             daemon.kill();
             assertThat(daemon.isAlive()).isFalse();
             // The TUN vanished with the process; the steering rules and the blackhole stay: nothing bypasses the firewall.
             assertThat(Traffic.ping(lab.client(), LabTopology.SERVER_V4, 2, 56)).as("no bypass after SIGKILL").isZero();
+            assertThat(Traffic.ping(lab.client(), LabTopology.SERVER_V6, 2, 56)).as("no IPv6 bypass after SIGKILL").isZero();
+            assertThat(Traffic.ping(lab.server(), LabTopology.CLIENT_V4, 2, 56)).as("nothing in from outside").isZero();
+        }
+    }
+
+    @Test
+    void routingBypassesTheTunWhenTheDaemonIsKilledFailOpen() throws Exception {
+        try (LabTopology lab = LabTopology.create();
+             DaemonProcess daemon = DaemonProcess.startGateway(lab, JAR, "--fail-mode", "open")) {
+            String fw = lab.firewall();
+            assertThat(lab.ipIn(fw, "-4", "route", "show", "table", "7000")).contains("default dev ctd-out").doesNotContain("blackhole");
+            assertThat(Traffic.ping(lab.client(), LabTopology.SERVER_V4, 3, 56)).isEqualTo(3);
+            Thread.sleep(600);
+            assertThat(daemon.stats().outbound()).as("steered through the TUN while alive").isGreaterThanOrEqualTo(3);
+            daemon.kill();
+            assertThat(daemon.isAlive()).isFalse();
+            // Nobody cleaned up: the steering rules are still there, but their tables emptied with the TUNs,
+            // so lookups fall through to the main table and the kernel forwards directly.
+            assertThat(lab.ipIn(fw, "-4", "rule", "show")).contains("iif veth-c lookup 7000");
+            assertThat(lab.ipIn(fw, "-4", "route", "show", "table", "7000")).isBlank();
+            assertThat(Traffic.ping(lab.client(), LabTopology.SERVER_V4, 3, 56)).as("IPv4 bypass after SIGKILL").isEqualTo(3);
+            assertThat(Traffic.ping(lab.client(), LabTopology.SERVER_V6, 3, 56)).as("IPv6 bypass after SIGKILL").isEqualTo(3);
+            assertThat(Traffic.ping(lab.server(), LabTopology.CLIENT_V4, 3, 56)).as("from the outside too").isEqualTo(3);
+            Traffic.TcpResult tcp = Traffic.tcpDownload(lab.client(), lab.server(), LabTopology.SERVER_V4, 5001, 1024 * 1024);
+            assertThat(tcp.intact()).as("TCP after SIGKILL, fail-open").isTrue();
+        }
+    }
+
+    /** Every thread of the daemon holds CAP_NET_ADMIN and CAP_NET_RAW (bits 12, 13) and nothing else. */
+    private static void assertOnlyNetAdminAndNetRaw(long pid) throws Exception {
+        List<Path> tasks;
+        try (var list = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks = list.toList();
+        }
+        assertThat(tasks).hasSizeGreaterThan(5);
+        for (Path task : tasks) {
+            Map<String, Long> caps = Capabilities.parseStatus(Sysctl.readProcFile(task.resolve("status")));
+            assertThat(caps).as("capabilities of thread " + task.getFileName())
+                    .containsEntry("CapEff", 0x3000L).containsEntry("CapPrm", 0x3000L).containsEntry("CapBnd", 0x3000L);
         }
     }
 
