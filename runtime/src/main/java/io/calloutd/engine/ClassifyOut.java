@@ -48,6 +48,9 @@ public final class ClassifyOut {
     /** Sets {@link #FLAG_ABSORB}; meaningful only with BLOCK, ignored at discard layers. */
     public void setAbsorb() { flags |= FLAG_ABSORB; }
 
+    /** Clears {@link #FLAG_ABSORB} (lets the runtime undo a half-done absorb of a callout that then failed). */
+    public void clearAbsorb() { flags &= ~FLAG_ABSORB; }
+
     /** Convenience: BLOCK with WRITE cleared (a hard block, as the WDK tells callouts to do). */
     public void block() { actionType = ActionType.BLOCK; clearWriteRight(); }
 

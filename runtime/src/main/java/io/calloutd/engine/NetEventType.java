@@ -5,5 +5,9 @@ public enum NetEventType {
     /** A BLOCK verdict without ABSORB ({@code FWPM_NET_EVENT_TYPE_CLASSIFY_DROP}). */
     CLASSIFY_DROP,
     /** A callout vetoed a hard permit (audit 5153 + notification); emitted even when absorbed. */
-    VETO
+    VETO,
+    /** A callout threw; its filter's failure verdict was applied (M-37). Emitted by the callout runtime. */
+    CALLOUT_FAILURE,
+    /** A callout's classify exceeded its time budget (M-10). Emitted by the callout runtime. */
+    CALLOUT_OVERRUN
 }
