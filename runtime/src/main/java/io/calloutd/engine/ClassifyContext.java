@@ -10,6 +10,7 @@ public final class ClassifyContext {
     private Object layerData;
     private Object metadata;
     private long flowContext;
+    private Object flow;
     private DiscardReason discardReason;
 
     /** Creates an empty context. */
@@ -38,6 +39,15 @@ public final class ClassifyContext {
     /** Sets the flow context. */
     public ClassifyContext flowContext(long c) { this.flowContext = c; return this; }
 
+    /**
+     * The flow of this indication (an {@code io.calloutd.flow.Flow} on the packet path), or null. The callout runtime
+     * reads each callout's own context from it, since one indication can reach several callouts.
+     */
+    public Object flow() { return flow; }
+
+    /** Sets the flow. */
+    public ClassifyContext flow(Object f) { this.flow = f; return this; }
+
     /** Discard reason at a {@code *_DISCARD} layer, else null. */
     public DiscardReason discardReason() { return discardReason; }
 
@@ -50,6 +60,7 @@ public final class ClassifyContext {
         layerData = null;
         metadata = null;
         flowContext = 0;
+        flow = null;
         discardReason = null;
         return this;
     }

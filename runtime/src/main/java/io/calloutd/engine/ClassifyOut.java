@@ -55,6 +55,8 @@ public final class ClassifyOut {
 
     /** Marks a BLOCK at ALE_FLOW_ESTABLISHED as a security error that kills the connection (check 58). */
     public void setSecurityError() { flags |= FLAG_SECURITY_ERROR; }
+    /** Clears {@link #FLAG_ABSORB} (lets the runtime undo a half-done absorb of a callout that then failed). */
+    public void clearAbsorb() { flags &= ~FLAG_ABSORB; }
 
     /** Convenience: BLOCK with WRITE cleared (a hard block, as the WDK tells callouts to do). */
     public void block() { actionType = ActionType.BLOCK; clearWriteRight(); }

@@ -24,6 +24,8 @@ public enum ErrorCode {
     FWP_E_ALREADY_EXISTS,
     /** Object still referenced (sublayer with filters, built-in sublayer). */
     FWP_E_IN_USE,
+    /** A callout's notify function rejected a filter add (§2.5, check 18). */
+    FWP_E_CALLOUT_NOTIFICATION_FAILED,
     /** A required parameter was null or invalid. */
     FWP_E_INVALID_PARAMETER
 }

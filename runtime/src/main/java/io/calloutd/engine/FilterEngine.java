@@ -26,6 +26,7 @@ public final class FilterEngine {
     private final Arbiter arbiter = new Arbiter(counters);
     private final State state = new State();
     private volatile LayerPolicy[] policies;
+    private volatile FilterChangeListener filterListener = FilterChangeListener.NONE;
 
     /** An engine with {@link EngineConfig#defaults()}. */
     public FilterEngine() {
@@ -54,9 +55,28 @@ public final class FilterEngine {
         synchronized (state) {
             FilterTransaction tx = new FilterTransaction(state);
             T result = body.apply(tx);
+            FilterChangeListener l = filterListener;
+            List<Filter> added = filtersOf(tx.added.values());
+            l.beforeCommit(added); // may veto the whole batch (notify ADD failure, §2.5)
             commit(tx);
+            l.afterCommit(added, filtersOf(tx.deleted.values()));
             return result;
         }
+    }
+
+    private static List<Filter> filtersOf(Collection<CompiledFilter> cfs) {
+        if (cfs.isEmpty()) return List.of();
+        List<Filter> out = new ArrayList<>(cfs.size());
+        for (CompiledFilter cf : cfs) out.add(cf.filter);
+        return out;
+    }
+
+    /**
+     * Installs the listener told about filter adds and deletes (the hook callout notify functions hang off, §2.5);
+     * {@link FilterChangeListener#NONE} removes it.
+     */
+    public void setFilterChangeListener(FilterChangeListener listener) {
+        this.filterListener = java.util.Objects.requireNonNull(listener);
     }
 
     /** Adds a sublayer. */

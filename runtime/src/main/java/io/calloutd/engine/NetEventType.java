@@ -9,5 +9,9 @@ public enum NetEventType {
     /** A BLOCK at ALE_FLOW_ESTABLISHED that was not flagged as a security error: ignored and reported (check 58). */
     POLICY_WARNING,
     /** A security-error BLOCK at ALE_FLOW_ESTABLISHED killed the connection (check 58). */
-    CONNECTION_KILLED
+    CONNECTION_KILLED,
+    /** A callout threw; its filter's failure verdict was applied (M-37). Emitted by the callout runtime. */
+    CALLOUT_FAILURE,
+    /** A callout's classify exceeded its time budget (M-10). Emitted by the callout runtime. */
+    CALLOUT_OVERRUN
 }

@@ -1,0 +1,33 @@
+package io.calloutd.callout;
+
+/** Status codes of the callout runtime, named after the NTSTATUS values WFP returns for the same situation. */
+public enum CalloutStatus {
+    /** Done. */
+    SUCCESS,
+    /** Accepted; the result arrives later (flow-context removal during a classify). */
+    PENDING,
+    /** A callout with that key is already registered (§2.1). */
+    ALREADY_EXISTS,
+    /** Unregister while flow contexts are still associated (§2.1). */
+    DEVICE_BUSY,
+    /** Unknown callout id or key (§2.1). */
+    NOT_FOUND,
+    /** A required argument is missing or invalid (context 0, no flowDelete function, bad data offset...). */
+    INVALID_PARAMETER,
+    /** A flow context already exists for this (flow, layer, callout) (§2.6). */
+    OBJECT_NAME_EXISTS,
+    /** Nothing to do: e.g. no context associated. */
+    UNSUCCESSFUL,
+    /** A limit was reached (flow-context slots, deferred-work queue). */
+    INSUFFICIENT_RESOURCES,
+    /** A required function was null (injection without completion, §4.4). */
+    NULL_POINTER,
+    /** The injection handle is being destroyed (§4.4). */
+    INJECT_HANDLE_CLOSING,
+    /** The handle was not created for this injection type or address family (§4.1). */
+    INJECT_HANDLE_STALE,
+    /** The data path is not ready to take injected packets. */
+    TCPIP_NOT_READY,
+    /** The data path refused the packet (no route, queue full, ...). */
+    REFUSED
+}
