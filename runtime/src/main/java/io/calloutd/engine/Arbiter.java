@@ -6,7 +6,8 @@ import static io.calloutd.engine.ClassifyOut.RIGHT_ACTION_WRITE;
 /**
  * The §1.6.2 reference algorithm over one layer's candidates. Candidates arrive in arbitration order from a k-way
  * merge of the index lists, so sublayers appear highest weight first and, inside a sublayer, filters in weight
- * order; once a sublayer has a PERMIT/BLOCK its remaining filters are skipped, and every sublayer is evaluated.
+ * order; once a sublayer has a PERMIT/BLOCK its result is folded in at once and its remaining filters are skipped
+ * by binary search in each list, so the work per sublayer does not grow with its size. Every sublayer is evaluated.
  */
 final class Arbiter {
     private final EngineCounters counters;
@@ -22,37 +23,40 @@ final class Arbiter {
         if (p.ranked.length == 0) return;
         FilterIndex idx = p.index;
         res.ensureLists(idx.maxLists());
-        int[][] lists = res.lists;
-        int[] pos = res.pos;
-        int k = idx.collect(in, lists);
-        for (int i = 0; i < k; i++) pos[i] = 0;
-
-        int currentSub = -1;
-        boolean decided = false;
+        int[] pos = res.from, end = res.to;
+        int[] pool = idx.pool;
+        int k = idx.collect(in, pos, end);
+        ConditionTable conds = p.conditions;
         while (true) {
             // k-way merge: smallest head rank; advance every list whose head equals it (drops duplicates).
             int rank = Integer.MAX_VALUE;
             for (int i = 0; i < k; i++) {
-                if (pos[i] < lists[i].length && lists[i][pos[i]] < rank) rank = lists[i][pos[i]];
+                if (pos[i] < end[i] && pool[pos[i]] < rank) rank = pool[pos[i]];
             }
             if (rank == Integer.MAX_VALUE) break;
             for (int i = 0; i < k; i++) {
-                if (pos[i] < lists[i].length && lists[i][pos[i]] == rank) pos[i]++;
+                if (pos[i] < end[i] && pool[pos[i]] == rank) pos[i]++;
             }
-            int sub = p.sublayerOfRank[rank];
-            if (sub != currentSub) {
-                if (decided) commit(st);
-                currentSub = sub;
-                decided = false;
-            }
-            if (decided) continue;
-            CompiledFilter cf = p.ranked[rank];
             st.evaluated++;
-            if (!cf.matches(in)) continue;
+            if (!conds.matches(rank, in)) continue;
+            CompiledFilter cf = p.ranked[rank];
             cf.countMatch();
-            decided = evaluate(cf, layer, in, ctx, res, st);
+            if (evaluate(cf, layer, in, ctx, res, st)) {
+                commit(st);
+                // The sublayer has decided: the rest of its filters cannot matter (§1.6.2), skip them in every list.
+                int next = p.sublayerEnd[rank];
+                for (int i = 0; i < k; i++) pos[i] = skipTo(pool, pos[i], end[i], next);
+            }
         }
-        if (decided) commit(st);
+    }
+
+    /** First index in [lo, hi) whose rank is at least {@code rank} (lists are ascending), else {@code hi}. */
+    private static int skipTo(int[] pool, int lo, int hi, int rank) {
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (pool[mid] < rank) lo = mid + 1; else hi = mid;
+        }
+        return lo;
     }
 
     /** Sublayer result r is folded into the layer out (the override policy of §1.6.1 rule 3, rule 5). */

@@ -21,8 +21,8 @@ public final class ClassifyResult {
 
     // Scratch (engine-private).
     final ClassifyOut calloutOut = new ClassifyOut();
-    int[][] lists = new int[8][];
-    int[] pos = new int[8];
+    int[] from = new int[8];
+    int[] to = new int[8];
     ArbitrationState main = new ArbitrationState();
     ArbitrationState discard = new ArbitrationState();
 
@@ -30,9 +30,9 @@ public final class ClassifyResult {
     public ClassifyResult() { }
 
     void ensureLists(int n) {
-        if (lists.length < n) {
-            lists = new int[n][];
-            pos = new int[n];
+        if (from.length < n) {
+            from = new int[n];
+            to = new int[n];
         }
     }
 

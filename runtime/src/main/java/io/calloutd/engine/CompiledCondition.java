@@ -5,16 +5,16 @@ package io.calloutd.engine;
  * 128-bit numbers (integers have a zero high half); masks are pre-applied to the condition value.
  */
 final class CompiledCondition {
-    private static final int EMPTY_EQ = 0, EMPTY_NE = 1, EQ = 2, NE = 3, GT = 4, LT = 5, GE = 6, LE = 7, RANGE = 8,
+    static final int EMPTY_EQ = 0, EMPTY_NE = 1, EQ = 2, NE = 3, GT = 4, LT = 5, GE = 6, LE = 7, RANGE = 8,
             ALL_SET = 9, ANY_SET = 10, NONE_SET = 11, MASK_EQ = 12, MASK_NE = 13,
             S_EQ = 14, S_NE = 15, S_GT = 16, S_LT = 17, S_GE = 18, S_LE = 19, S_RANGE = 20, S_EQ_CI = 21,
             S_ENDS = 22, S_NOT_ENDS = 23;
 
     final int field;
     final int expectedType;
-    private final int op;
+    final int op;
     final long aHi, aLo, bHi, bLo;
-    private final String s1, s2;
+    final String s1, s2;
 
     CompiledCondition(Condition c, Layer layer) {
         Value v = c.value();
@@ -93,11 +93,40 @@ final class CompiledCondition {
 
     long indexMaskLo() { return op == MASK_EQ ? bLo : -1L; }
 
-    boolean matches(IncomingValues in) {
+    /** True if this is a masked equality whose mask is a contiguous prefix of the low 32 bits (a V4 prefix). */
+    boolean isV4Prefix() {
+        if (op != MASK_EQ || bHi != 0 || (bLo >>> 32) != 0) return false;
+        long inv = ~bLo & 0xFFFF_FFFFL;
+        return (inv & (inv + 1)) == 0; // the zero bits are a (possibly empty) run at the bottom
+    }
+
+    /**
+     * The closed interval [lo, hi] of W-bit unsigned values this condition accepts, for integer comparisons and
+     * equality on fields of at most 32 bits; null if it is not such a condition. An empty interval is {@code lo > hi}.
+     */
+    long[] interval(long max) {
+        if (aHi != 0 || bHi != 0) return null;
+        switch (op) {
+            case EQ: return new long[] {aLo, aLo};
+            case RANGE: return new long[] {aLo, bLo};
+            case GT: return new long[] {aLo + 1, max};
+            case GE: return new long[] {aLo, max};
+            case LT: return new long[] {0, aLo - 1};
+            case LE: return new long[] {0, aLo};
+            case MASK_EQ:
+                if (!isV4Prefix()) return null;
+                return new long[] {aLo, aLo | (~bLo & 0xFFFF_FFFFL)};
+            default: return null;
+        }
+    }
+
+    /** Tests a condition given in flat form against the incoming value of its field. */
+    static boolean test(int op, int field, int expectedType, long aHi, long aLo, long bHi, long bLo, String s1,
+                        String s2, IncomingValues in) {
         int t = in.typeOrdinal(field);
         if (op <= EMPTY_NE) return (t == 0) == (op == EMPTY_EQ);
         if (t != expectedType) return false; // unknown (EMPTY) or foreign-typed value never matches
-        if (op >= S_EQ) return matchString(in.stringAt(field));
+        if (op >= S_EQ) return matchString(op, in.stringAt(field), s1, s2);
         long hi = in.highAt(field), lo = in.lowAt(field);
         switch (op) {
             case EQ: return hi == aHi && lo == aLo;
@@ -116,7 +145,7 @@ final class CompiledCondition {
         }
     }
 
-    private boolean matchString(String v) {
+    private static boolean matchString(int op, String v, String s1, String s2) {
         switch (op) {
             case S_EQ: return v.equals(s1);
             case S_NE: return !v.equals(s1);

@@ -5,7 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A filter plus its compiled conditions (grouped per §1.3), callout slot and counters. Survives snapshots. */
+/**
+ * A filter plus its compiled conditions (grouped per §1.3), callout slot and counters. Survives snapshots; the
+ * classify path tests conditions through the layer's flat {@link ConditionTable}.
+ */
 final class CompiledFilter {
     private static final VarHandle MATCHES, BLOCKS;
 
@@ -38,22 +41,6 @@ final class CompiledFilter {
             if (i + 1 == cs.size() || cs.get(i + 1).field() != cs.get(i).field()) ends.add(i + 1);
         }
         groupEnd = ends.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    boolean matches(IncomingValues in) {
-        int start = 0;
-        for (int end : groupEnd) {
-            boolean any = false;
-            for (int k = start; k < end; k++) {
-                if (conditions[k].matches(in)) {
-                    any = true;
-                    break;
-                }
-            }
-            if (!any) return false;
-            start = end;
-        }
-        return true;
     }
 
     void countMatch() { MATCHES.getAndAdd(this, 1L); }

@@ -2,35 +2,36 @@ package io.calloutd.engine;
 
 import java.util.Map;
 
-/** Immutable open-addressing hash table from a 128-bit key (two longs) to a sorted rank list. */
+/** Immutable open-addressing hash table from a 128-bit key (two longs) to a non-negative int (a pool offset). */
 final class KeyTable {
     private final long[] keyHi;
     private final long[] keyLo;
-    private final int[][] values;
+    /** Value + 1; 0 = empty slot. */
+    private final int[] values;
     private final int mask;
 
-    KeyTable(Map<Key, int[]> entries) {
+    KeyTable(Map<Key, Integer> entries) {
         int cap = Integer.highestOneBit(Math.max(4, entries.size() * 2 + 1) - 1) << 1;
         keyHi = new long[cap];
         keyLo = new long[cap];
-        values = new int[cap][];
+        values = new int[cap];
         mask = cap - 1;
-        for (Map.Entry<Key, int[]> e : entries.entrySet()) {
+        for (Map.Entry<Key, Integer> e : entries.entrySet()) {
             int h = hash(e.getKey().hi, e.getKey().lo) & mask;
-            while (values[h] != null) h = (h + 1) & mask;
+            while (values[h] != 0) h = (h + 1) & mask;
             keyHi[h] = e.getKey().hi;
             keyLo[h] = e.getKey().lo;
-            values[h] = e.getValue();
+            values[h] = e.getValue() + 1;
         }
     }
 
-    /** The rank list for the key, or null. */
-    int[] get(long hi, long lo) {
+    /** The value for the key, or -1. */
+    int get(long hi, long lo) {
         int h = hash(hi, lo) & mask;
         while (true) {
-            int[] v = values[h];
-            if (v == null) return null;
-            if (keyLo[h] == lo && keyHi[h] == hi) return v;
+            int v = values[h];
+            if (v == 0) return -1;
+            if (keyLo[h] == lo && keyHi[h] == hi) return v - 1;
             h = (h + 1) & mask;
         }
     }

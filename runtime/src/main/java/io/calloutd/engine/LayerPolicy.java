@@ -14,15 +14,17 @@ final class LayerPolicy {
     static final LayerPolicy EMPTY = new LayerPolicy(new CompiledFilter[0], new int[0], 0L);
 
     final CompiledFilter[] ranked;
-    /** Sublayer ordinal (position in arbitration order) of each rank; used to detect sublayer boundaries. */
-    final int[] sublayerOfRank;
+    /** First rank after the sublayer of each rank: where arbitration resumes once that sublayer has decided. */
+    final int[] sublayerEnd;
     final FilterIndex index;
+    final ConditionTable conditions;
     final long generation;
 
-    private LayerPolicy(CompiledFilter[] ranked, int[] sublayerOfRank, long generation) {
+    private LayerPolicy(CompiledFilter[] ranked, int[] sublayerEnd, long generation) {
         this.ranked = ranked;
-        this.sublayerOfRank = sublayerOfRank;
+        this.sublayerEnd = sublayerEnd;
         this.index = FilterIndex.build(ranked);
+        this.conditions = new ConditionTable(ranked);
         this.generation = generation;
     }
 
@@ -37,14 +39,11 @@ final class LayerPolicy {
         List<CompiledFilter> list = new ArrayList<>(filters);
         list.sort((x, y) -> ARBITRATION_ORDER.compare(x.filter, y.filter));
         CompiledFilter[] ranked = list.toArray(new CompiledFilter[0]);
-        int[] sub = new int[ranked.length];
-        int s = -1;
-        Sublayer prev = null;
-        for (int i = 0; i < ranked.length; i++) {
-            Sublayer cur = ranked[i].filter.sublayer();
-            if (!cur.equals(prev)) { s++; prev = cur; }
-            sub[i] = s;
+        int[] end = new int[ranked.length];
+        for (int i = ranked.length - 1; i >= 0; i--) {
+            boolean last = i + 1 == ranked.length || !ranked[i + 1].filter.sublayer().equals(ranked[i].filter.sublayer());
+            end[i] = last ? i + 1 : end[i + 1];
         }
-        return new LayerPolicy(ranked, sub, generation);
+        return new LayerPolicy(ranked, end, generation);
     }
 }

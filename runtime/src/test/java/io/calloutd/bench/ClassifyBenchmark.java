@@ -2,22 +2,13 @@ package io.calloutd.bench;
 
 import io.calloutd.engine.ClassifyContext;
 import io.calloutd.engine.ClassifyResult;
-import io.calloutd.engine.Condition;
 import io.calloutd.engine.EngineConfig;
-import io.calloutd.engine.Field;
-import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.FilterEngine;
-import io.calloutd.engine.FilterSpec;
-import io.calloutd.engine.FilterWeight;
+import io.calloutd.engine.Filter;
 import io.calloutd.engine.IncomingValues;
-import io.calloutd.engine.Layer;
-import io.calloutd.engine.MatchType;
-import io.calloutd.engine.Sublayer;
-import io.calloutd.engine.Value;
 import io.calloutd.engine.Verdict;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,19 +18,23 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Classification throughput and allocation (M-24) at INBOUND_TRANSPORT_V4 with 10 … 100 000 filters.
- * Mix: 4 sublayers; per filter one selective indexable condition (remote port 45 %, local port 15 %, remote /28–/32
- * prefix 40 %) plus, for half of them, a protocol and/or an IP_LENGTH RANGE condition; PERMIT/BLOCK 70/30, some with
- * CLEAR_ACTION_RIGHT; plus 5 broad filters (protocol-only / flags / no conditions). Packets are drawn from the same
- * value space. Run: see the engine report; use {@code -prof gc} for bytes per operation.
+ * Classification throughput and allocation (M-24) at INBOUND_TRANSPORT_V4 with 10 … 100 000 filters, all drawn by
+ * {@link ClassifyPopulation} (the same generator and packet mix for every size). Requirement: the cost at 100 000
+ * stays within 2x the cost at 10, and 0 B/op. Run {@link #main} (prints decisions/s, B/op and the ratio) or
+ * {@code org.openjdk.jmh.Main ClassifyBenchmark -prof gc}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ClassifyBenchmark {
-    private static final Layer L = Layer.INBOUND_TRANSPORT_V4;
+    private static final int PACKETS = 4096; // power of two
 
     @Param({"10", "1000", "10000", "100000"})
     public int filters;
@@ -52,51 +47,36 @@ public class ClassifyBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        Random rnd = new Random(42);
         engine = new FilterEngine(EngineConfig.defaults());
-        List<Sublayer> subs = new ArrayList<>();
-        for (int s = 0; s < 4; s++) subs.add(engine.addSublayer(Sublayer.of("s" + s, 1000 - 100 * s)));
-        engine.update(tx -> {
-            for (int i = 0; i < filters; i++) {
-                FilterSpec.Builder b = FilterSpec.builder(L).sublayer(subs.get(rnd.nextInt(4)))
-                        .weight(rnd.nextBoolean() ? FilterWeight.auto() : FilterWeight.explicit(rnd.nextInt(100)));
-                int kind = rnd.nextInt(100);
-                if (rnd.nextBoolean()) b.condition(Condition.eq(Field.IP_PROTOCOL, Value.uint8(rnd.nextBoolean() ? 6 : 17)));
-                if (kind < 45) b.condition(Condition.eq(Field.IP_REMOTE_PORT, Value.uint16(rnd.nextInt(65536))));
-                else if (kind < 60) b.condition(Condition.eq(Field.IP_LOCAL_PORT, Value.uint16(rnd.nextInt(65536))));
-                else b.condition(Condition.eq(Field.IP_REMOTE_ADDRESS, Value.v4Prefix(0xC6120000 | rnd.nextInt(1 << 17), 28 + rnd.nextInt(5))));
-                if (rnd.nextInt(4) == 0) b.condition(Condition.range(Field.IP_LENGTH, Value.uint16(40), Value.uint16(1500)));
-                boolean block = rnd.nextInt(10) < 3;
-                b.action(block ? FilterAction.BLOCK : FilterAction.PERMIT).flags(!block && rnd.nextInt(5) == 0 ? 0x8 : 0);
-                tx.addFilter(b.build());
-            }
-            tx.addFilter(FilterSpec.builder(L).sublayer(subs.get(3)).action(FilterAction.PERMIT)
-                    .condition(Condition.eq(Field.IP_PROTOCOL, Value.uint8(6))).build());
-            tx.addFilter(FilterSpec.builder(L).sublayer(subs.get(3)).action(FilterAction.PERMIT)
-                    .condition(Condition.eq(Field.IP_PROTOCOL, Value.uint8(17))).build());
-            tx.addFilter(FilterSpec.builder(L).sublayer(subs.get(2)).action(FilterAction.BLOCK)
-                    .condition(Condition.of(Field.FLAGS, MatchType.FLAGS_ANY_SET, Value.uint32(0x20))).build());
-            tx.addFilter(FilterSpec.builder(L).sublayer(subs.get(1)).action(FilterAction.PERMIT)
-                    .condition(Condition.of(Field.IP_REMOTE_PORT, MatchType.LESS, Value.uint16(1024))).build());
-            tx.addFilter(FilterSpec.builder(L).sublayer(subs.get(0)).weight(0).action(FilterAction.PERMIT).build());
-            return null;
-        });
-        packets = new IncomingValues[1024];
-        for (int i = 0; i < packets.length; i++) {
-            packets[i] = new IncomingValues()
-                    .setUint8(Field.IP_PROTOCOL, rnd.nextBoolean() ? 6 : 17)
-                    .setV4Address(Field.IP_LOCAL_ADDRESS, 0xC6120001)
-                    .setV4Address(Field.IP_REMOTE_ADDRESS, 0xC6120000 | rnd.nextInt(1 << 17))
-                    .setUint16(Field.IP_LOCAL_PORT, rnd.nextInt(65536))
-                    .setUint16(Field.IP_REMOTE_PORT, rnd.nextInt(65536))
-                    .setUint16(Field.IP_LENGTH, 40 + rnd.nextInt(1600))
-                    .setUint32(Field.FLAGS, rnd.nextInt(20) == 0 ? 0x20 : 0);
-        }
+        List<Filter> specs = ClassifyPopulation.install(engine, filters, 42);
+        packets = ClassifyPopulation.packets(specs, PACKETS, 7);
     }
 
     @Benchmark
     public Verdict classify() {
-        IncomingValues in = packets[next++ & 1023];
-        return engine.classify(L, in, ctx, result);
+        IncomingValues in = packets[next++ & (PACKETS - 1)];
+        return engine.classify(ClassifyPopulation.LAYER, in, ctx, result);
+    }
+
+    /** Runs all sizes in one JVM fork (so the ratio compares like with like) and prints the table and the ratio. */
+    public static void main(String[] args) throws Exception {
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include(ClassifyBenchmark.class.getSimpleName())
+                .forks(1)
+                .warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(2))
+                .addProfiler(GCProfiler.class)
+                .build()).run();
+        double at10 = 0, at100k = 0;
+        System.out.printf("%n%-8s %14s %10s %10s%n", "filters", "decisions/s", "ns/op", "B/op");
+        for (RunResult r : results) {
+            int n = Integer.parseInt(r.getParams().getParam("filters"));
+            double ops = r.getPrimaryResult().getScore();
+            var alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            System.out.printf("%-8d %14.0f %10.1f %10s%n", n, ops, 1e9 / ops, alloc == null ? "-" : String.format("%.3f", alloc.getScore()));
+            if (n == 10) at10 = ops;
+            if (n == 100000) at100k = ops;
+        }
+        if (at10 > 0 && at100k > 0) System.out.printf("cost ratio 100000/10 = %.2f (requirement <= 2)%n", at10 / at100k);
     }
 }

@@ -40,17 +40,51 @@ class IndexPropertyTest {
         }
     };
 
+    /** Draws conditions and packets for one family of cases. */
+    interface Generator {
+        Condition condition(Random rnd, Layer layer);
+
+        Condition conditionOn(Random rnd, Layer layer, Field f);
+
+        IncomingValues packet(Random rnd, Layer layer);
+    }
+
+    /** The original mix: few distinct values, so filters overlap heavily. */
+    private static final Generator BASIC = new Generator() {
+        @Override public Condition condition(Random rnd, Layer layer) { return randomCondition(rnd, layer); }
+        @Override public Condition conditionOn(Random rnd, Layer layer, Field f) { return randomConditionOn(rnd, layer, f); }
+        @Override public IncomingValues packet(Random rnd, Layer layer) { return randomPacket(rnd, layer); }
+    };
+
     @Test
     void indexedClassificationEqualsNaiveScanV4() throws Exception {
-        run(Layer.INBOUND_TRANSPORT_V4, 0xC0FFEEL, 3000);
+        run(Layer.INBOUND_TRANSPORT_V4, 0xC0FFEEL, 3000, 80, BASIC);
     }
 
     @Test
     void indexedClassificationEqualsNaiveScanV6() throws Exception {
-        run(Layer.OUTBOUND_TRANSPORT_V6, 0xBEEFL, 1000);
+        run(Layer.OUTBOUND_TRANSPORT_V6, 0xBEEFL, 1000, 80, BASIC);
     }
 
-    private void run(Layer layer, long seed, int cases) throws Exception {
+    /** Prefix strides, port/address ranges, comparisons, NOT_EQUAL, EMPTY and OR groups (IndexShapes). */
+    @Test
+    void indexShapesEqualNaiveScanV4() throws Exception {
+        run(Layer.INBOUND_TRANSPORT_V4, 0x5EED_0004L, 3000, 80, new IndexShapes());
+    }
+
+    @Test
+    void indexShapesEqualNaiveScanV6() throws Exception {
+        run(Layer.OUTBOUND_TRANSPORT_V6, 0x5EED_0006L, 1000, 80, new IndexShapes());
+    }
+
+    /** Hundreds of filters per set: long candidate lists, so skipping the rest of a decided sublayer is exercised. */
+    @Test
+    void largeFilterSetsEqualNaiveScan() throws Exception {
+        run(Layer.INBOUND_TRANSPORT_V4, 0x5EED_0400L, 120, 600, new IndexShapes());
+        run(Layer.INBOUND_TRANSPORT_V4, 0x5EED_0401L, 120, 600, BASIC);
+    }
+
+    private void run(Layer layer, long seed, int cases, int maxFilters, Generator gen) throws Exception {
         Random rnd = new Random(seed);
         int blocks = 0, permits = 0, vetoes = 0, absorbs = 0, packets = 0;
         for (int c = 0; c < cases; c++) {
@@ -63,9 +97,9 @@ class IndexPropertyTest {
             List<Sublayer> subs = new ArrayList<>(List.of(Sublayer.UNIVERSAL));
             for (int s = 0; s < 3; s++) subs.add(engine.addSublayer(Sublayer.of("s" + s, new int[] {100, 100, 50, 0x8000}[rnd.nextInt(4)])));
             List<Filter> filters = new ArrayList<>();
-            int n = rnd.nextInt(rnd.nextBoolean() ? 10 : 80);
+            int n = rnd.nextInt(rnd.nextBoolean() ? 10 : maxFilters);
             engine.update(tx -> {
-                for (int i = 0; i < n; i++) filters.add(tx.addFilter(randomFilter(rnd, layer, subs, regKey, unregKey)));
+                for (int i = 0; i < n; i++) filters.add(tx.addFilter(randomFilter(rnd, layer, subs, regKey, unregKey, gen)));
                 return null;
             });
             if (rnd.nextInt(4) == 0 && !filters.isEmpty()) { // deletions also keep the index exact
@@ -76,7 +110,7 @@ class IndexPropertyTest {
             ClassifyContext ctx = new ClassifyContext();
             ClassifyResult res = new ClassifyResult();
             for (int p = 0; p < 20; p++) {
-                IncomingValues in = randomPacket(rnd, layer);
+                IncomingValues in = gen.packet(rnd, layer);
                 calls.clear();
                 NaiveReference.Outcome want = naive.classify(layer, in, ctx);
                 List<Call> wantCalls = new ArrayList<>(calls);
@@ -103,7 +137,8 @@ class IndexPropertyTest {
         assertThat(absorbs).isPositive();
     }
 
-    private static FilterSpec randomFilter(Random rnd, Layer layer, List<Sublayer> subs, UUID reg, UUID unreg) {
+    private static FilterSpec randomFilter(Random rnd, Layer layer, List<Sublayer> subs, UUID reg, UUID unreg,
+                                           Generator gen) {
         FilterSpec.Builder b = FilterSpec.builder(layer).sublayer(subs.get(rnd.nextInt(subs.size())));
         switch (rnd.nextInt(3)) {
             case 0: b.weight(rnd.nextInt(4)); break;
@@ -112,9 +147,9 @@ class IndexPropertyTest {
         }
         int nc = rnd.nextInt(5);
         for (int i = 0; i < nc; i++) {
-            Condition c = randomCondition(rnd, layer);
+            Condition c = gen.condition(rnd, layer);
             b.condition(c);
-            if (rnd.nextInt(4) == 0) b.condition(randomConditionOn(rnd, layer, c.field())); // OR group
+            while (rnd.nextInt(4) == 0) b.condition(gen.conditionOn(rnd, layer, c.field())); // OR group
         }
         int a = rnd.nextInt(7);
         int flags = rnd.nextInt(3) == 0 ? FilterFlags.CLEAR_ACTION_RIGHT : 0;
