@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes every Jazzer @FuzzTest target for a bounded time (FUZZ_SECONDS each, default 30).
+# Fuzzes every Jazzer @FuzzTest target for a bounded time (FUZZ_SECONDS each, default 20).
 # jazzer-junit fuzzes only ONE @FuzzTest per JVM and reports the others as skipped, so each target gets its own
 # surefire run (profile "fuzz" in runtime/pom.xml). Reports go to runtime/target/fuzz-reports (never counted by
 # check-test-reports.sh); corpus and findings (crash-*) stay under runtime/target/fuzz; logs under
@@ -7,7 +7,7 @@
 # Run after the module is built (e.g. after `mvn verify`); extra arguments go to every mvn call (e.g. -o).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds="${FUZZ_SECONDS:-30}"
+seconds="${FUZZ_SECONDS:-20}"
 targets=(
   io.calloutd.packet.PacketParserFuzzTest#parserNeverThrowsAndStaysInBounds
   io.calloutd.packet.IpHeaderViewsFuzzTest#ipHeaderViews
