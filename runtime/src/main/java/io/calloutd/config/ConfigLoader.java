@@ -58,9 +58,15 @@ public final class ConfigLoader {
         PolicyFile pf;
         try {
             locations = ConfigLocations.scan(factory, doc);
+        } catch (JsonProcessingException e) {
+            throw bindingError(source, e, null);
+        } catch (IOException e) {
+            throw new ConfigException(source, 0, 0, "", e.getMessage());
+        }
+        try {
             pf = mapper.readValue(doc, PolicyFile.class);
         } catch (JsonProcessingException e) {
-            throw bindingError(source, e);
+            throw bindingError(source, e, locations);
         } catch (IOException e) {
             throw new ConfigException(source, 0, 0, "", e.getMessage());
         }
@@ -72,8 +78,14 @@ public final class ConfigLoader {
         }
     }
 
-    private static ConfigException bindingError(String source, JsonProcessingException e) {
+    private static ConfigException bindingError(String source, JsonProcessingException e, ConfigLocations locations) {
         JsonLocation l = e.getLocation();
+        // Records are bound through a creator, which buffers properties: the parser's location is then the end
+        // of the object. The scanned location of the offending field itself is more useful.
+        if (locations != null && e instanceof JsonMappingException) {
+            JsonLocation exact = locations.locateExactly(pointer((JsonMappingException) e));
+            if (exact != null) l = exact;
+        }
         int line = l == null ? 0 : l.getLineNr();
         int col = l == null ? 0 : l.getColumnNr();
         String field = "";
@@ -89,7 +101,7 @@ public final class ConfigLoader {
             MismatchedInputException m = (MismatchedInputException) e;
             reason = "wrong type: expected " + typeName(m.getTargetType());
         } else {
-            reason = "syntax error: " + e.getOriginalMessage();
+            reason = "syntax error: " + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " ");
         }
         return new ConfigException(source, line, col, field, reason);
     }
@@ -109,6 +121,15 @@ public final class ConfigLoader {
         List<String> names = new ArrayList<>();
         for (Object o : c.getEnumConstants()) names.add(((Enum<?>) o).name());
         return " (one of " + String.join(", ", names) + ")";
+    }
+
+    private static String pointer(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getIndex() >= 0) sb.append('/').append(r.getIndex());
+            else if (r.getFieldName() != null) sb.append('/').append(r.getFieldName().replace("~", "~0").replace("/", "~1"));
+        }
+        return sb.toString();
     }
 
     private static String path(JsonMappingException e) {

@@ -51,6 +51,11 @@ public final class ConfigLocations {
         }
     }
 
+    /** Location of exactly {@code pointer}; null if it was not seen. */
+    public JsonLocation locateExactly(String pointer) {
+        return byPointer.get(pointer);
+    }
+
     /** Converts a JSON pointer to a dotted path: {@code /filters/1/value} → {@code filters[1].value}. */
     public static String fieldPath(String pointer) {
         StringBuilder sb = new StringBuilder();
