@@ -60,8 +60,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats-interval-ms", defaultValue = "1000", description = "Stats file period (default: ${DEFAULT-VALUE} ms).")
     long statsIntervalMs;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Policy file (YAML/JSON): validated completely, applied atomically, reloaded on SIGHUP; also starts the management API.")
+    Path configFile;
+
     @Override
     public Integer call() throws Exception {
+        // The policy is validated before anything else starts: a bad file stops the daemon with file:line:field.
+        io.calloutd.config.CompiledPolicy policy = configFile == null ? null
+                : new io.calloutd.config.ConfigLoader(io.calloutd.config.CalloutCatalog.EMPTY).load(configFile);
+        io.calloutd.mgmt.NetEventHub netEvents = policy == null ? null : io.calloutd.mgmt.ManagementRuntime.newEventHub(policy);
+        // TODO(lead): hand this engine to the pipeline's verdict hook; the flow table view replaces FlowView.NONE.
+        io.calloutd.engine.FilterEngine engine = new io.calloutd.engine.FilterEngine(netEvents == null
+                ? io.calloutd.engine.EngineConfig.defaults() : io.calloutd.engine.EngineConfig.defaults().withNetEvents(netEvents));
+        io.calloutd.mgmt.ManagementRuntime management = policy == null ? null : new io.calloutd.mgmt.ManagementRuntime(
+                configFile, policy, io.calloutd.config.CalloutCatalog.EMPTY, engine, netEvents, io.calloutd.mgmt.FlowView.NONE);
         GatewayConfig config = new GatewayConfig(inside, outside, tunPrefix, queues, table, rulePriority, mark, !failOpen);
         long started = System.currentTimeMillis();
         GatewayDaemon daemon = GatewayDaemon.start(config, VerdictHook.PERMIT_ALL, outboundInjection, ReassemblyConfig.DEFAULTS);
@@ -88,6 +101,7 @@ final class RunCommand implements Callable<Integer> {
             running.set(false);
             LOG.info("stopping: restoring routing and removing the TUN devices");
             stats.shutdownNow();
+            if (management != null) management.close();
             daemon.close();
             writeStats(daemon, started, false);
             LOG.info("stopped; packets in={} out={} malformed={}", daemon.counters().packetsIn(),
