@@ -101,6 +101,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats-interval-ms", defaultValue = "1000", description = "Stats file period (default: ${DEFAULT-VALUE} ms).")
     long statsIntervalMs;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Policy file (YAML/JSON): validated completely, applied atomically, reloaded on SIGHUP; also starts the management API.")
+    Path configFile;
+
     @Override
     public Integer call() throws Exception {
         if (!keepCapabilities) {
@@ -112,9 +116,17 @@ final class RunCommand implements Callable<Integer> {
         boolean failClosed = failMode == FailMode.CLOSED && !failOpen;
         GatewayConfig config = new GatewayConfig(inside, outside, tunPrefix, queues, table, rulePriority, mark, failClosed,
                 noOffload ? EnumSet.noneOf(TunOffload.class) : offloads);
+        // The policy is validated before anything else starts: a bad file stops the daemon with file:line:field.
+        io.calloutd.config.CompiledPolicy policy = configFile == null ? null
+                : new io.calloutd.config.ConfigLoader(io.calloutd.config.CalloutCatalog.EMPTY).load(configFile);
+        io.calloutd.mgmt.NetEventHub hub = policy == null ? null : io.calloutd.mgmt.ManagementRuntime.newEventHub(policy);
         long started = System.currentTimeMillis();
         BoundedNetEventSink netEvents = new BoundedNetEventSink(1024);
-        FilterEngine engine = new FilterEngine(EngineConfig.defaults().withDefaultVerdict(defaultVerdict).withNetEvents(netEvents));
+        FilterEngine engine = new FilterEngine(EngineConfig.defaults().withDefaultVerdict(defaultVerdict)
+                .withNetEvents(hub == null ? netEvents : new TeeNetEventSink(netEvents, hub)));
+        // Applies the policy before the first packet is read; the API and metrics start with it.
+        io.calloutd.mgmt.ManagementRuntime management = policy == null ? null : new io.calloutd.mgmt.ManagementRuntime(
+                configFile, policy, io.calloutd.config.CalloutCatalog.EMPTY, engine, hub, io.calloutd.mgmt.FlowView.NONE);
         LayerTraceWriter trace = traceFile == null ? null : LayerTraceWriter.open(traceFile);
         GatewayDaemon daemon = GatewayDaemon.start(config, engine, FlowConfig.DEFAULTS, trace, outboundInjection,
                 ReassemblyConfig.DEFAULTS);
@@ -143,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> stopRequested.countDown());
         }
         // Without a handler the JVM treats HUP as a stop; it is the reload signal (systemd ExecReload).
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reload(daemon, started, running.get()));
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reload(management, daemon, started, running.get()));
         AtomicBoolean closed = new AtomicBoolean();
         Runnable shutdown = () -> {
             if (!closed.compareAndSet(false, true)) {
@@ -152,6 +164,7 @@ final class RunCommand implements Callable<Integer> {
             running.set(false);
             LOG.info("stopping: restoring routing and removing the TUN devices");
             stats.shutdownNow();
+            if (management != null) management.close();
             daemon.close();
             if (trace != null) {
                 trace.close();
@@ -169,9 +182,20 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** SIGHUP: the routing and TUNs stay as they are; re-reads nothing yet but refreshes the stats file. */
-    private void reload(GatewayDaemon daemon, long started, boolean ready) {
-        LOG.info("SIGHUP: reload requested (no reloadable configuration yet); stats file refreshed");
+    /**
+     * SIGHUP: the routing and TUNs stay as they are; the policy file (if any) is re-read and applied atomically —
+     * a rejected file leaves the running policy untouched — and the stats file is refreshed.
+     */
+    private void reload(io.calloutd.mgmt.ManagementRuntime management, GatewayDaemon daemon, long started, boolean ready) {
+        if (management == null) {
+            LOG.info("SIGHUP: no --config to reload; stats file refreshed");
+        } else {
+            try {
+                LOG.info("SIGHUP: {}", management.reload());
+            } catch (io.calloutd.config.ConfigException e) {
+                LOG.error("SIGHUP reload rejected, running policy unchanged: {}", e.getMessage());
+            }
+        }
         writeStats(daemon, started, ready);
     }
 
