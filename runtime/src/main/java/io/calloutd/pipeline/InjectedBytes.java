@@ -19,13 +19,14 @@ final class InjectedBytes {
     private InjectedBytes() { }
 
     /**
+     * @param privateCopy true to always return a buffer of its own (which the pipeline may write checksums into)
      * @return the packet; the caller releases it if it is not {@code p.data()}
      * @throws IllegalArgumentException if the bytes cannot form an IP packet
      */
-    static ByteBuf wholePacket(InjectedPacket p, ByteBufAllocator alloc) {
+    static ByteBuf wholePacket(InjectedPacket p, ByteBufAllocator alloc, boolean privateCopy) {
         ByteBuf data = p.data();
         if (p.type() != InjectionType.TRANSPORT_SEND) {
-            if (data.isDirect() && data.nioBufferCount() == 1) {
+            if (!privateCopy && data.isDirect() && data.nioBufferCount() == 1) {
                 return data;
             }
             return alloc.directBuffer(data.readableBytes()).writeBytes(data, data.readerIndex(), data.readableBytes());

@@ -239,7 +239,9 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
         CalloutStatus status = CalloutStatus.INVALID_PARAMETER;
         ByteBuf packet = null;
         try {
-            packet = InjectedBytes.wholePacket(p, alloc);
+            // Frames read with a vnet header may carry partial checksums (CHECKSUM_PARTIAL): clones of them need
+            // their checksums completed, in a copy of their own since the bytes are shared with the original.
+            packet = InjectedBytes.wholePacket(p, alloc, gso != null);
             status = reenter(p, packet);
         } catch (RuntimeException e) { // bad bytes from a callout: a counted drop, never an escaped exception
             counters.injectedMalformed.increment();
@@ -261,8 +263,10 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
         if (parsed.trailingBytes() > 0) {
             packet.writerIndex(parsed.ipEnd());
         }
-        if (p.type() == InjectionType.TRANSPORT_SEND) {
-            PacketChecksums.writeTransport(parsed); // the header was rebuilt around the callout's transport data
+        if (packet != p.data()) {
+            // Our own copy: the header may have been rebuilt (transport send) or the checksum left partial by a TUN
+            // offload; the kernel gets complete checksums (§4.6 P1-P2).
+            PacketChecksums.writeAll(parsed);
         }
         Direction direction = switch (p.type()) {
             case NETWORK_SEND, TRANSPORT_SEND -> Direction.OUTBOUND;
