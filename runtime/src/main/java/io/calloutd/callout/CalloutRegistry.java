@@ -96,6 +96,9 @@ public final class CalloutRegistry implements FilterChangeListener, FlowDeleteLi
         return CalloutStatus.SUCCESS;
     }
 
+    /** True if at least one callout is registered (cheap; the packet path asks it). */
+    public boolean hasCallouts() { return !byId.isEmpty(); }
+
     /** A registered callout by key. */
     public Optional<RegisteredCallout> byKey(UUID key) { return Optional.ofNullable(byKey.get(key)); }
 

@@ -12,6 +12,7 @@ public final class CalloutRuntime implements AutoCloseable {
     private final DeferredWork deferred;
     private final Injector injector;
     private final PluginLoader plugins;
+    private final FilterEngine engine;
 
     /**
      * Runtime configuration.
@@ -32,6 +33,7 @@ public final class CalloutRuntime implements AutoCloseable {
      */
     public CalloutRuntime(FilterEngine engine, InjectionTarget target, Config config) {
         Objects.requireNonNull(config);
+        this.engine = Objects.requireNonNull(engine);
         this.registry = new CalloutRegistry(engine, config.budget());
         this.deferred = new DeferredWork(config.deferredThreads(), config.deferredQueue());
         this.injector = new Injector(target, deferred);
@@ -47,7 +49,7 @@ public final class CalloutRuntime implements AutoCloseable {
     /** The plug-in loader. */
     public PluginLoader plugins() { return plugins; }
     /** Services handed to callouts. */
-    public CalloutServices services() { return new CalloutServices(injector, deferred); }
+    public CalloutServices services() { return new CalloutServices(injector, deferred, engine); }
 
     /** True if the calling thread is inside a callout's classify (lets the pipeline refuse re-entrant work). */
     public static boolean onClassifyStack() { return ClassifyScope.onClassifyStack(); }

@@ -56,6 +56,21 @@ public final class InjectedPacket {
     public int ipVersion() { return clone.ipVersion(); }
     /** IP protocol number of the packet. */
     public int transportProtocol() { return clone.transportProtocol(); }
+    /** Direction of the original packet ({@link io.calloutd.engine.Direction}). */
+    public int direction() { return clone.direction(); }
+    /** The data path the original packet came from ({@link PacketView#origin()}), or null (e.g. a deep copy of a
+     *  packet built by the callout). */
+    public Object origin() { return clone.origin(); }
+    /** IP header bytes of the injected packet (as the clone records them). */
+    public int ipHeaderSize() { return clone.ipHeaderSize(); }
+
+    /**
+     * The clone's bytes from its IP header, with their own reference (the caller releases them). For transport send
+     * injection, whose {@link #data()} starts after the IP header, the data path rebuilds the header from these.
+     * Valid until {@link #complete} (the callout frees the clone in its completion routine).
+     */
+    public ByteBuf retainedFromIpHeader() { return clone.retainedBytesFrom(0); }
+
     /** Interface index: arrival interface (receive), destination interface (forward); else 0. */
     public int interfaceIndex() { return interfaceIndex; }
     /** Sub-interface index (receive injection). */

@@ -50,6 +50,8 @@ public final class PacketClone {
     public int subInterfaceIndex() { return layout.subInterfaceIndex(); }
     /** The injection tag the original carried (kept so earlier injectors stay visible, §4.3). */
     public InjectionTag injectionTag() { return layout.tag(); }
+    /** The data path the original came from ({@link PacketView#origin()}), or null. */
+    public Object origin() { return layout.origin(); }
 
     /** Current data start, in bytes from the IP header. */
     public synchronized int dataOffset() { return dataOffset; }

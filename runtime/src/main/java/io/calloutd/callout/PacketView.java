@@ -20,6 +20,7 @@ public final class PacketView {
     private int ipVersion, ipHeaderSize, transportProtocol, transportHeaderSize;
     private int direction, interfaceIndex, subInterfaceIndex;
     private InjectionTag tag;
+    private Object origin;
 
     /** An empty view; fill it with {@link #set}. */
     public PacketView() { }
@@ -81,6 +82,16 @@ public final class PacketView {
 
     /** The injection tag, or null if the packet was not injected. */
     public InjectionTag injectionTag() { return tag; }
+
+    /**
+     * Sets the data path that owns this view (kept across {@link #set}): clones and references remember it and
+     * {@link InjectedPacket#origin()} reports it, so an injection can be handed back to the packet thread the packet
+     * came from. Opaque to the runtime.
+     */
+    public PacketView origin(Object o) { this.origin = o; return this; }
+
+    /** The data path that owns this view, or null. */
+    public Object origin() { return origin; }
 
     /** The underlying buffer (read-only by contract; never release it). */
     public ByteBuf buffer() { return buffer; }
@@ -163,7 +174,7 @@ public final class PacketView {
 
     PacketLayout layout() {
         return new PacketLayout(ipVersion, ipHeaderSize, transportProtocol, transportHeaderSize, direction, interfaceIndex,
-                subInterfaceIndex, tag);
+                subInterfaceIndex, tag, origin);
     }
 
     @Override public String toString() {

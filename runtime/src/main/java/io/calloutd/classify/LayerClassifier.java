@@ -1,5 +1,7 @@
 package io.calloutd.classify;
 
+import io.calloutd.callout.InjectionTag;
+import io.calloutd.callout.InjectionType;
 import io.calloutd.engine.ClassifyContext;
 import io.calloutd.engine.ClassifyOut;
 import io.calloutd.engine.ClassifyResult;
@@ -76,8 +78,14 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private final PacketMetadata closureMeta = new PacketMetadata();
     private final FlowEvent event = new FlowEvent();
     private final MulticastWindows multicast = new MulticastWindows(64);
+    private final LayerDataView layerData;
+    /** The flow handed to callouts at the ALE, DATAGRAM_DATA and STREAM layers of the current walk, else null. */
+    private Flow indicationFlow;
+    /** Tag of the injected packet being walked (§4.3), else null. */
+    private InjectionTag injectionTag;
     private volatile ClassificationObserver observer;
     private LongSupplier clock = System::nanoTime;
+    private java.util.function.BooleanSupplier segmentSuperFrames = () -> false;
     private long nextExpireNanos;
 
     /**
@@ -94,6 +102,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         this.interfaceIndex = interfaceIndex;
         this.contextListener = contextListener == null ? FlowDeleteListener.NONE : contextListener;
         this.flows = new FlowTable(flowConfig, new Lifecycle());
+        this.layerData = new LayerDataView(interfaceIndex);
         ctx.metadata(meta);
     }
 
@@ -106,6 +115,28 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     public void clock(LongSupplier nanoClock) {
         this.clock = nanoClock;
         this.nextExpireNanos = nanoClock.getAsLong();
+    }
+
+    /**
+     * Names the data path this classifier feeds (an {@link io.calloutd.callout.InjectionTarget}); packets callouts
+     * clone here report it as {@link io.calloutd.callout.InjectedPacket#origin()}.
+     */
+    public void injectionOrigin(Object origin) {
+        layerData.origin(origin);
+    }
+
+    /**
+     * Whether GSO super-frames are cut into wire-sized segments before classification (see
+     * {@link VerdictHook#needsSegments}). Callouts that clone and reinject packets need it: a reinjected clone must
+     * be a packet that fits the egress MTU. Asked once per super-frame; e.g. "are callouts registered".
+     */
+    public void segmentSuperFrames(java.util.function.BooleanSupplier when) {
+        this.segmentSuperFrames = when;
+    }
+
+    @Override
+    public boolean needsSegments(ParsedPacket superFrame, Direction direction) {
+        return segmentSuperFrames.getAsBoolean();
     }
 
     /** This thread's flow table (read it only from the packet thread, or for approximate statistics). */
@@ -131,6 +162,30 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     @Override
     public io.calloutd.pipeline.Verdict decideFragment(ParsedPacket p, Direction d) {
         return pipelineVerdict(classifyFragment(p, d));
+    }
+
+    /**
+     * A packet a callout injected, re-entering where its injection type does (§4.5): a network send at
+     * OUTBOUND_IPPACKET only; transport sends at the top of the send path (ALE if needed, DATAGRAM_DATA or STREAM,
+     * OUTBOUND_TRANSPORT, OUTBOUND_IPPACKET); receive injections at the bottom of the receive path (the whole inbound
+     * walk). Callouts see {@code tag} on the layer data and recognise their own packets by it.
+     */
+    @Override
+    public io.calloutd.pipeline.Verdict decideInjected(ParsedPacket p, Direction d, InjectionTag tag, InjectionType type) {
+        injectionTag = tag;
+        try {
+            if (type == InjectionType.NETWORK_SEND) {
+                prepare(p, Direction.OUTBOUND, false);
+                Layer layer = LayerSet.of(facts.version).outboundIpPacket;
+                return pipelineVerdict(classify(layer, 0) == Verdict.BLOCK ? blocked() : Verdict.PERMIT);
+            }
+            if (p.isFragment()) {
+                return pipelineVerdict(classifyFragment(p, d)); // no transport layers without the whole datagram
+            }
+            return pipelineVerdict(classifyPacket(p, d, false));
+        } finally {
+            injectionTag = null;
+        }
     }
 
     private static io.calloutd.pipeline.Verdict pipelineVerdict(Verdict v) {
@@ -174,7 +229,8 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         meta.discardReason = null;
         ctx.clear();
         ctx.metadata(meta);
-        ctx.layerData(p);
+        layerData.packet(p, d, injectionTag);
+        indicationFlow = null;
     }
 
     private Verdict outbound(ParsedPacket p, long now) {
@@ -197,15 +253,20 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             return Verdict.BLOCK;
         }
         Flow flow = flows.track(p, Direction.OUTBOUND, now, event);
-        Verdict ale = ale(flow, l, Direction.OUTBOUND);
-        if (ale != Verdict.PERMIT) {
-            return ale;
-        }
-        if (!facts.isTcp() && in.low(Field.IP_DESTINATION_ADDRESS_TYPE) != AddressType.UNICAST) {
-            multicast.open(facts.localHigh, facts.localLow, facts.localPort, facts.protocol, now);
-        }
-        if (upperLayer(flow, l) == Verdict.BLOCK) {
-            return blocked();
+        indicationFlow = flow;
+        try {
+            Verdict ale = ale(flow, l, Direction.OUTBOUND);
+            if (ale != Verdict.PERMIT) {
+                return ale;
+            }
+            if (!facts.isTcp() && in.low(Field.IP_DESTINATION_ADDRESS_TYPE) != AddressType.UNICAST) {
+                multicast.open(facts.localHigh, facts.localLow, facts.localPort, facts.protocol, now);
+            }
+            if (upperLayer(flow, l) == Verdict.BLOCK) {
+                return blocked();
+            }
+        } finally {
+            indicationFlow = null; // the transport and IP packet layers carry no flow
         }
         return transportAndPacket(l.outboundTransport, l.outboundIpPacket);
     }
@@ -233,11 +294,16 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             return classify(l.datagramData, 0) == Verdict.BLOCK ? blocked() : Verdict.PERMIT;
         }
         Flow flow = flows.track(p, Direction.INBOUND, now, event);
-        Verdict ale = ale(flow, l, Direction.INBOUND);
-        if (ale != Verdict.PERMIT) {
-            return ale;
+        indicationFlow = flow;
+        try {
+            Verdict ale = ale(flow, l, Direction.INBOUND);
+            if (ale != Verdict.PERMIT) {
+                return ale;
+            }
+            return upperLayer(flow, l) == Verdict.BLOCK ? blocked() : Verdict.PERMIT;
+        } finally {
+            indicationFlow = null;
         }
-        return upperLayer(flow, l) == Verdict.BLOCK ? blocked() : Verdict.PERMIT;
     }
 
     private Verdict transportAndPacket(Layer transport, Layer packet) {
@@ -370,6 +436,8 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         }
         meta.discardReason = reason;
         ctx.discardReason(reason);
+        ctx.layerData(layerData.at(layer));
+        ctx.flow(null);
         Verdict v = engine.classify(layer, values, ctx, result);
         notifyObserver(layer, 0, values, meta);
         ctx.discardReason(null);
@@ -379,7 +447,21 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
 
     private Verdict classify(Layer layer, int flags) {
         in.setUint32(Field.FLAGS, flags);
-        Verdict v = engine.classify(layer, in, ctx, result);
+        ctx.layerData(layerData.at(layer));
+        Flow f = indicationFlow;
+        ctx.flow(f);
+        Verdict v;
+        if (f == null) {
+            v = engine.classify(layer, in, ctx, result);
+        } else {
+            // Context removals and flow-end deletes wait until the callouts of this indication returned (§2.6).
+            flows.beginClassify(f);
+            try {
+                v = engine.classify(layer, in, ctx, result);
+            } finally {
+                flows.endClassify(f);
+            }
+        }
         notifyObserver(layer, flags, in, meta);
         return v;
     }
@@ -425,6 +507,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             closureMeta.flowId = flow.id();
             closureCtx.clear();
             closureCtx.metadata(closureMeta); // its own context: a flow may end in the middle of a packet's walk
+            closureCtx.flow(flow);
             engine.classify(layer, closureIn, closureCtx, closureResult);
             ClassificationObserver o = observer;
             if (o != null) {

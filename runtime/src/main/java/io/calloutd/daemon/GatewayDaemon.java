@@ -1,5 +1,7 @@
 package io.calloutd.daemon;
 
+import io.calloutd.callout.CalloutRuntime;
+import io.calloutd.callout.PluginLoader;
 import io.calloutd.classify.ClassificationObserver;
 import io.calloutd.classify.ClassifierCounters;
 import io.calloutd.classify.LayerClassifier;
@@ -17,10 +19,12 @@ import io.calloutd.packet.DropCounters;
 import io.calloutd.fragment.ReassemblyConfig;
 import io.calloutd.pipeline.Direction;
 import io.calloutd.pipeline.Egress;
+import io.calloutd.pipeline.InjectionRouter;
 import io.calloutd.pipeline.PacketPipeline;
 import io.calloutd.pipeline.PipelineCounters;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -50,6 +54,8 @@ public final class GatewayDaemon implements AutoCloseable {
     private final List<LayerClassifier> classifiers = new ArrayList<>();
     private final ClassifierCounters classifierCounters = new ClassifierCounters();
     private FilterEngine engine;
+    private final InjectionRouter injectionRouter = new InjectionRouter();
+    private CalloutRuntime callouts;
     private TunDevice outboundTun;
     private TunDevice inboundTun;
     private GatewayRouting routing;
@@ -79,6 +85,8 @@ public final class GatewayDaemon implements AutoCloseable {
         GatewayDaemon d = new GatewayDaemon(config);
         d.engine = engine;
         try {
+            // Before the packet threads: their classifiers hand flow-context deletes to its registry.
+            d.callouts = new CalloutRuntime(engine, d.injectionRouter, CalloutRuntime.Config.defaults());
             d.startUp(flows, observer, outboundPath, reassembly);
             return d;
         } catch (IOException | RuntimeException e) {
@@ -115,8 +123,11 @@ public final class GatewayDaemon implements AutoCloseable {
             dropCounters.add(drops);
             // Both directions of a flow reach the same queue index (the TUN driver's symmetric flow hash and
             // equal queue counts), so one flow table per packet thread sees the whole flow.
-            LayerClassifier classifier = new LayerClassifier(engine, flows, classifierCounters, outsideIndex, null);
+            LayerClassifier classifier = new LayerClassifier(engine, flows, classifierCounters, outsideIndex,
+                    callouts.registry());
             classifier.observer(observer);
+            // Callouts that clone and reinject need wire-sized packets: super-frames are segmented while any is registered.
+            classifier.segmentSuperFrames(callouts.registry()::hasCallouts);
             classifiers.add(classifier);
             PacketPipeline pipeline = new PacketPipeline(classifier, injector, drops, counters, egress, reassembly,
                     PooledByteBufAllocator.DEFAULT, vnet);
@@ -124,6 +135,9 @@ public final class GatewayDaemon implements AutoCloseable {
             PacketIoLoop loop = new PacketIoLoop("calloutd-packets-" + q, PooledByteBufAllocator.DEFAULT,
                     vnet ? MAX_VNET_FRAME : MAX_PACKET, READ_BATCH);
             loops.add(loop);
+            classifier.injectionOrigin(pipeline);
+            pipeline.injectionExecutor(loop::execute);
+            injectionRouter.add(pipeline);
             loop.register(outboundTun.queues().get(q), pipeline.receiverFor(Direction.OUTBOUND));
             loop.register(inboundTun.queues().get(q), pipeline.receiverFor(Direction.INBOUND));
         }
@@ -176,6 +190,23 @@ public final class GatewayDaemon implements AutoCloseable {
     /** @return the engine's net event ring, or null */
     public io.calloutd.engine.BoundedNetEventSink netEvents() {
         return netEvents;
+    }
+
+    /** @return the callout runtime (registry, injection, deferred work, plug-ins) over {@link #engine()} */
+    public CalloutRuntime callouts() {
+        return callouts;
+    }
+
+    /**
+     * Loads the callout plug-in jars of {@code dir} (M-38) and logs what loaded and what did not.
+     *
+     * @throws IOException if the directory cannot be read
+     */
+    public PluginLoader.Result loadPlugins(Path dir) throws IOException {
+        PluginLoader.Result r = callouts.plugins().loadDirectory(dir);
+        r.loaded().forEach(p -> LOG.info("plug-in {} {} from {}: {} callout(s)", p.name(), p.version(), p.jar(), p.callouts().size()));
+        r.failures().forEach(f -> LOG.warn("plug-in not loaded: {}", f));
+        return r;
     }
 
     /** @return the filter engine */
@@ -235,6 +266,9 @@ public final class GatewayDaemon implements AutoCloseable {
         if (routing != null) {
             routing.close();
             routing = null;
+        }
+        if (callouts != null) {
+            callouts.close(); // plug-ins unload and deferred work stops before the packet threads go
         }
         for (PacketIoLoop loop : loops) {
             loop.close();

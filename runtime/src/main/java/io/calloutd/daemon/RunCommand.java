@@ -95,6 +95,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-offload", description = "No vnet header and no offloads: every packet is read one MTU at a time.")
     boolean noOffload;
 
+    @Option(names = "--plugin-dir", paramLabel = "DIR",
+            description = "Load callout plug-in jars (CalloutProvider services) from DIR at start.")
+    Path pluginDir;
+
     @Option(names = "--stats-file", paramLabel = "FILE", description = "Write counters as JSON to FILE every --stats-interval and at exit.")
     Path statsFile;
 
@@ -131,6 +135,14 @@ final class RunCommand implements Callable<Integer> {
         GatewayDaemon daemon = GatewayDaemon.start(config, engine, FlowConfig.DEFAULTS, trace, outboundInjection,
                 ReassemblyConfig.DEFAULTS);
         daemon.netEvents(netEvents);
+        if (pluginDir != null) {
+            try {
+                daemon.loadPlugins(pluginDir);
+            } catch (IOException e) {
+                daemon.close();
+                throw e;
+            }
+        }
         if (pidFile != null) {
             try {
                 PidFile.write(pidFile); // before the stats file says ready, so a supervisor seeing ready finds it

@@ -58,6 +58,8 @@ import java.util.TreeMap;
  * @param layers                per layer: classifications, blocks, permits (non-zero layers only)
  * @param flows                 live flows over all packet threads
  * @param netEvents             the latest net events (newest last), as text
+ * @param callouts              per registered callout (by name): invocations, failures, overruns, skipped, maxNanos
+ * @param injections            callout injections through the pipelines (accepted, refused, out, blocked, ...)
  */
 public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, long bytesIn, long packetsOut,
                             long bytesOut, long inbound, long outbound, long reinjectedReceivePath,
@@ -68,7 +70,8 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
                             List<String> offloads, long gsoSuperFrames, long gsoPassedWhole, long gsoSegmented,
                             long gsoSegments, long checksumsCompleted, long dropsGso,
                             Map<String, Long> classifier, Map<String, Map<String, Long>> layers, long flows,
-                            List<NetEvent> netEvents) {
+                            List<NetEvent> netEvents, Map<String, Map<String, Long>> callouts,
+                            Map<String, Long> injections) {
 
     /** Reads the daemon's counters now. */
     public static StatsSnapshot of(boolean ready, long uptimeMillis, GatewayDaemon daemon) {
@@ -101,7 +104,38 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
                 g.segmented(), g.segments(), g.checksumsCompleted(), g.drops(),
                 classifier(daemon),
                 layers(daemon.engine()), daemon.classifiers().stream().mapToLong(l -> l.flows().size()).sum(),
-                daemon.netEvents() == null ? List.of() : tail(daemon.netEvents().snapshot(), 100));
+                daemon.netEvents() == null ? List.of() : tail(daemon.netEvents().snapshot(), 100),
+                callouts(daemon), injections(c));
+    }
+
+    private static Map<String, Map<String, Long>> callouts(GatewayDaemon daemon) {
+        Map<String, Map<String, Long>> m = new TreeMap<>();
+        if (daemon.callouts() == null) {
+            return m;
+        }
+        for (io.calloutd.callout.RegisteredCallout r : daemon.callouts().registry().registered()) {
+            io.calloutd.callout.CalloutTiming t = r.timing();
+            Map<String, Long> one = new LinkedHashMap<>();
+            one.put("invocations", t.invocations());
+            one.put("failures", t.failures());
+            one.put("overruns", t.overruns());
+            one.put("skipped", t.skipped());
+            one.put("maxNanos", t.maxNanos());
+            m.put(t.name() != null ? t.name() : r.key().toString(), one);
+        }
+        return m;
+    }
+
+    private static Map<String, Long> injections(PipelineCounters c) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("accepted", c.injectionsAccepted());
+        m.put("refused", c.injectionsRefused());
+        m.put("out", c.injectedOut());
+        m.put("blocked", c.injectedBlocked());
+        m.put("malformed", c.injectedMalformed());
+        m.put("tooBig", c.injectedTooBig());
+        m.put("failed", c.injectedFailed());
+        return m;
     }
 
     private static Map<String, Long> classifier(GatewayDaemon daemon) {

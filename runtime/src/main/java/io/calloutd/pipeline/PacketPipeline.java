@@ -1,5 +1,10 @@
 package io.calloutd.pipeline;
 
+import io.calloutd.callout.CalloutStatus;
+import io.calloutd.callout.InjectedPacket;
+import io.calloutd.callout.InjectionTarget;
+import io.calloutd.callout.InjectionType;
+import io.calloutd.checksum.PacketChecksums;
 import io.calloutd.fragment.FragmentationResult;
 import io.calloutd.fragment.Reassembler;
 import io.calloutd.fragment.ReassemblyConfig;
@@ -18,14 +23,24 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * The packet path of one packet thread: validate/parse, reassemble fragments, ask the verdict hook, fit the
  * egress MTU, reinject. Every packet read ends exactly once as reinjected, held for reassembly or a counted
  * drop with a reason (see {@link PipelineCounters#unaccounted()}); no exception escapes to the reader loop and
  * nothing is allocated per packet in the steady state (parse state is reused, buffers are pooled).
+ *
+ * <p>It is also the {@link InjectionTarget} of the callout runtime: injected packets wait in a bounded queue and
+ * are processed on the packet thread after the current packet, re-entering the classification where their type
+ * says (§4.5, see {@link VerdictHook#decideInjected}), then leave like any permitted packet (MTU fit, reinjection);
+ * the injection completes exactly once after the kernel write. Their accounting is separate
+ * ({@link PipelineCounters#injectionsAccepted()} and the counters after it).
  */
-public final class PacketPipeline implements AutoCloseable {
+public final class PacketPipeline implements AutoCloseable, InjectionTarget {
+    /** Injections that may wait for one packet thread by default. */
+    public static final int DEFAULT_INJECTION_QUEUE = 1024;
+
     private final PacketParser parser = new PacketParser();
     private final ParsedPacket parsed = new ParsedPacket();
     private final VerdictHook hook;
@@ -35,6 +50,12 @@ public final class PacketPipeline implements AutoCloseable {
     private final Map<Direction, Egress> egress;
     private final FragmentStage fragments;
     private final GsoStage gso; // null unless the TUNs carry a vnet header
+    private final ByteBufAllocator alloc;
+    private final InjectionQueue injections = new InjectionQueue(DEFAULT_INJECTION_QUEUE, this::drainInjections);
+    /** Last queue each direction's packets were read from: receive-path injections are written there. */
+    private final TunQueue[] lastQueue = new TunQueue[Direction.values().length];
+    private boolean emittingInjected;
+    private boolean draining;
 
     /**
      * @param hook       decides each well-formed packet or reassembled datagram
@@ -70,6 +91,16 @@ public final class PacketPipeline implements AutoCloseable {
             }
         }
         this.fragments = new FragmentStage(reassembly, alloc);
+        this.alloc = alloc;
+    }
+
+    /**
+     * Sets how injections made on other threads reach the packet thread: typically the event loop's
+     * {@code execute} ({@code PacketIoLoop::execute}). Without one they wait for the next packet or
+     * {@link #drainInjections()}.
+     */
+    public void injectionExecutor(Executor packetThread) {
+        injections.packetThread(packetThread);
     }
 
     /**
@@ -79,10 +110,17 @@ public final class PacketPipeline implements AutoCloseable {
     public PacketReceiver receiverFor(Direction direction) {
         Egress out = egress.get(direction);
         return (queue, packet) -> {
+            injections.ownedBy(Thread.currentThread());
+            if (queue != null) {
+                lastQueue[direction.ordinal()] = queue;
+            }
             try {
                 process(queue, packet, direction, out);
             } finally {
                 packet.release();
+            }
+            if (!injections.isEmpty()) {
+                drainInjections(); // what callouts injected while this packet was classified
             }
         };
     }
@@ -151,6 +189,104 @@ public final class PacketPipeline implements AutoCloseable {
         emit(queue, packet, out, 0, 0, false);
     }
 
+    /**
+     * Accepts an injection from the callout runtime (any thread, never blocks). Stream injection needs the stream
+     * layer runtime, which this pipeline does not have: refused.
+     */
+    @Override
+    public CalloutStatus inject(InjectedPacket p) {
+        if (p.type() == InjectionType.STREAM) {
+            counters.injectionsRefused.increment();
+            return CalloutStatus.REFUSED;
+        }
+        if (!injections.offer(p)) {
+            counters.injectionsRefused.increment();
+            return CalloutStatus.INSUFFICIENT_RESOURCES;
+        }
+        counters.injectionsAccepted.increment();
+        return CalloutStatus.SUCCESS;
+    }
+
+    /**
+     * Processes the waiting injections (at most one queue's worth per call, so a callout that keeps re-injecting
+     * cannot starve the TUN reads). Call only on the packet thread; the pipeline calls it after every packet and
+     * from its executor's wakeups.
+     *
+     * @return injections processed
+     */
+    public int drainInjections() {
+        if (draining) {
+            return 0; // a completion routine called back into us: the outer drain continues
+        }
+        draining = true;
+        int n = 0;
+        try {
+            InjectedPacket p;
+            while (n < injections.capacity() && (p = injections.poll()) != null) {
+                n++;
+                processInjected(p);
+            }
+        } finally {
+            draining = false;
+        }
+        if (!injections.isEmpty()) {
+            injections.wakeUp();
+        }
+        return n;
+    }
+
+    private void processInjected(InjectedPacket p) {
+        CalloutStatus status = CalloutStatus.INVALID_PARAMETER;
+        ByteBuf packet = null;
+        try {
+            // Frames read with a vnet header may carry partial checksums (CHECKSUM_PARTIAL): clones of them need
+            // their checksums completed, in a copy of their own since the bytes are shared with the original.
+            packet = InjectedBytes.wholePacket(p, alloc, gso != null);
+            status = reenter(p, packet);
+        } catch (RuntimeException e) { // bad bytes from a callout: a counted drop, never an escaped exception
+            counters.injectedMalformed.increment();
+        } finally {
+            if (packet != null && packet != p.data()) {
+                packet.release();
+            }
+            p.complete(status); // exactly once; releases the injection's data
+        }
+    }
+
+    private CalloutStatus reenter(InjectedPacket p, ByteBuf packet) {
+        DropReason malformed = parser.parse(packet, parsed);
+        if (malformed != null) {
+            drops.increment(malformed);
+            counters.injectedMalformed.increment();
+            return CalloutStatus.INVALID_PARAMETER;
+        }
+        if (parsed.trailingBytes() > 0) {
+            packet.writerIndex(parsed.ipEnd());
+        }
+        if (packet != p.data()) {
+            // Our own copy: the header may have been rebuilt (transport send) or the checksum left partial by a TUN
+            // offload; the kernel gets complete checksums (§4.6 P1-P2).
+            PacketChecksums.writeAll(parsed);
+        }
+        Direction direction = switch (p.type()) {
+            case NETWORK_SEND, TRANSPORT_SEND -> Direction.OUTBOUND;
+            case NETWORK_RECEIVE, TRANSPORT_RECEIVE -> Direction.INBOUND;
+            default -> p.direction() == io.calloutd.engine.Direction.OUTBOUND ? Direction.OUTBOUND : Direction.INBOUND;
+        };
+        if (p.type() != InjectionType.FORWARD // forward injection is never classified again (§4.2, check 34)
+                && hook.decideInjected(parsed, direction, p.tag(), p.type()) != Verdict.PERMIT) {
+            counters.injectedBlocked.increment();
+            return CalloutStatus.SUCCESS; // delivered to the classification, which dropped or absorbed it
+        }
+        emittingInjected = true;
+        try {
+            return emit(lastQueue[direction.ordinal()], packet, egress.get(direction), 0, 0, false)
+                    ? CalloutStatus.SUCCESS : CalloutStatus.REFUSED;
+        } finally {
+            emittingInjected = false;
+        }
+    }
+
     private void processReassembled(TunQueue queue, ByteBuf datagram, Direction direction, Egress out,
                                     int maxFragmentSize, int identification) {
         DropReason malformed = parser.parse(datagram, parsed);
@@ -181,22 +317,26 @@ public final class PacketPipeline implements AutoCloseable {
         emit(queue, segment, out, 0, 0, false);
     }
 
-    private void emit(TunQueue queue, ByteBuf packet, Egress out, int maxFragmentSize, int identification, boolean reassembled) {
+    /** @return true if every byte reached the kernel */
+    private boolean emit(TunQueue queue, ByteBuf packet, Egress out, int maxFragmentSize, int identification, boolean reassembled) {
         int version = parsed.ipVersion();
         if (gso != null && gso.passesWhole(packet)) {
-            inject(queue, packet, version, out, false); // the kernel segments it to gso_size, checked against the MTU
-            return;
+            return inject(queue, packet, version, out, false); // the kernel segments it to gso_size, checked against the MTU
         }
         List<ByteBuf> pieces = fragments.pieces();
         FragmentationResult fit = fragments.fit(packet, version, out.mtu(), maxFragmentSize, identification, pieces);
         switch (fit.outcome()) {
-            case FITS -> inject(queue, packet, version, out, reassembled);
+            case FITS -> {
+                return inject(queue, packet, version, out, reassembled);
+            }
             case FRAGMENTED -> {
+                boolean all = true;
                 try {
                     for (ByteBuf piece : pieces) {
                         counters.fragmentsOut.increment();
-                        inject(queue, piece, version, out, reassembled);
+                        all &= inject(queue, piece, version, out, reassembled);
                     }
+                    return all;
                 } finally {
                     for (ByteBuf piece : pieces) {
                         piece.release();
@@ -205,7 +345,7 @@ public final class PacketPipeline implements AutoCloseable {
                 }
             }
             case FRAGMENTATION_NEEDED, PACKET_TOO_BIG -> {
-                (reassembled ? counters.datagramsDropped : counters.dropsTooBig).increment();
+                tooBig(reassembled).increment();
                 ByteBuf error = fragments.tooBig(packet, version, fit.mtu(), out);
                 if (error != null) {
                     try {
@@ -217,31 +357,49 @@ public final class PacketPipeline implements AutoCloseable {
                         error.release();
                     }
                 }
+                return false;
             }
-            case MALFORMED -> (reassembled ? counters.datagramsDropped : counters.dropsMalformed).increment();
+            default -> { // MALFORMED
+                (emittingInjected ? counters.injectedMalformed
+                        : reassembled ? counters.datagramsDropped : counters.dropsMalformed).increment();
+                return false;
+            }
         }
     }
 
-    private void inject(TunQueue queue, ByteBuf packet, int version, Egress out, boolean reassembled) {
+    private java.util.concurrent.atomic.LongAdder tooBig(boolean reassembled) {
+        return emittingInjected ? counters.injectedTooBig : reassembled ? counters.datagramsDropped : counters.dropsTooBig;
+    }
+
+    private boolean inject(TunQueue queue, ByteBuf packet, int version, Egress out, boolean reassembled) {
         int length = packet.readableBytes();
         InjectionResult result = out.path() == InjectionPath.RECEIVE
                 ? injector.injectReceive(queue, packet)
                 : injector.injectSend(packet, version);
         if (result == InjectionResult.INJECTED) {
+            if (emittingInjected) {
+                counters.injectedOut.increment();
+            }
             counters.packetsOut.increment();
             counters.bytesOut.add(length);
             (out.path() == InjectionPath.RECEIVE ? counters.reinjectedReceivePath : counters.reinjectedSendPath).increment();
             if (reassembled) {
                 counters.reassembledOut.increment();
             }
-        } else {
-            (reassembled ? counters.datagramsDropped : counters.dropsInjectionFailed).increment();
+            return true;
         }
+        (emittingInjected ? counters.injectedFailed : reassembled ? counters.datagramsDropped
+                : counters.dropsInjectionFailed).increment();
+        return false;
     }
 
     /** Releases every datagram still waiting for fragments. */
     @Override
     public void close() {
+        InjectedPacket p;
+        while ((p = injections.poll()) != null) {
+            p.complete(CalloutStatus.REFUSED); // never written: the pipeline is going away
+        }
         fragments.close();
     }
 }

@@ -29,6 +29,13 @@ public final class PipelineCounters {
     final LongAdder fragmentsOut = new LongAdder();
     final LongAdder icmpErrorsSent = new LongAdder();
     final GsoCounters gso = new GsoCounters();
+    final LongAdder injectionsAccepted = new LongAdder();
+    final LongAdder injectionsRefused = new LongAdder();
+    final LongAdder injectedOut = new LongAdder();
+    final LongAdder injectedBlocked = new LongAdder();
+    final LongAdder injectedMalformed = new LongAdder();
+    final LongAdder injectedTooBig = new LongAdder();
+    final LongAdder injectedFailed = new LongAdder();
 
     /** @return packets read from the TUN queues */
     public long packetsIn() { return packetsIn.sum(); }
@@ -71,13 +78,28 @@ public final class PipelineCounters {
     /** @return what the GSO stage did (vnet-header TUNs only) */
     public GsoCounters gso() { return gso; }
 
+    /** @return callout injections taken into a packet thread's queue (each completes exactly once) */
+    public long injectionsAccepted() { return injectionsAccepted.sum(); }
+    /** @return callout injections refused synchronously (queue full, stream injection) */
+    public long injectionsRefused() { return injectionsRefused.sum(); }
+    /** @return packets written to the kernel for injections (also counted in {@link #packetsOut()}) */
+    public long injectedOut() { return injectedOut.sum(); }
+    /** @return injected packets blocked (or absorbed) where they re-entered the classification */
+    public long injectedBlocked() { return injectedBlocked.sum(); }
+    /** @return injected packets that were not valid IP packets */
+    public long injectedMalformed() { return injectedMalformed.sum(); }
+    /** @return injected packets too big for the egress MTU that could not be fragmented */
+    public long injectedTooBig() { return injectedTooBig.sum(); }
+    /** @return injected packets the kernel refused */
+    public long injectedFailed() { return injectedFailed.sum(); }
+
     /**
      * @return packets read that are in no outcome bucket: 0 whenever no packet is being processed
      *         ({@code packetsIn = (packetsOut - reassembledOut) + fragmentsConsumed + all per-packet drops}, where a
      *         super-frame segmented in software counts as its segments)
      */
     public long unaccounted() {
-        return packetsIn() + gso.segments() - gso.segmented() - gso.drops() - (packetsOut() - reassembledOut()) - fragmentsConsumed() - dropsFragment() - dropsMalformed()
+        return packetsIn() + gso.segments() - gso.segmented() - gso.drops() - (packetsOut() - reassembledOut() - injectedOut()) - fragmentsConsumed() - dropsFragment() - dropsMalformed()
                 - dropsByVerdict() - dropsInjectionFailed() - dropsTooBig();
     }
 }

@@ -1,5 +1,7 @@
 package io.calloutd.pipeline;
 
+import io.calloutd.callout.InjectionTag;
+import io.calloutd.callout.InjectionType;
 import io.calloutd.packet.ParsedPacket;
 
 /**
@@ -32,6 +34,20 @@ public interface VerdictHook {
      */
     default Verdict decideFragment(ParsedPacket fragment, Direction direction) {
         return Verdict.PERMIT;
+    }
+
+    /**
+     * Decides a packet a callout injected (never a forward injection: those are not classified again), re-entering
+     * at the point its injection type defines (§4.5). The hook shows {@code tag} to callouts so that they recognise
+     * their own packets (§4.3). Default: the same as {@link #decide}.
+     *
+     * @param packet    the parsed injected packet; valid only during this call
+     * @param direction OUTBOUND for send injections, INBOUND for receive injections
+     * @param tag       the injection tag
+     * @param type      the injection function used
+     */
+    default Verdict decideInjected(ParsedPacket packet, Direction direction, InjectionTag tag, InjectionType type) {
+        return decide(packet, direction);
     }
 
     /**
