@@ -1,5 +1,6 @@
 package io.calloutd.pipeline;
 
+import io.calloutd.inject.HeaderRebuilder;
 import io.calloutd.callout.CalloutStatus;
 import io.calloutd.callout.InjectedPacket;
 import io.calloutd.callout.InjectionTarget;
@@ -42,6 +43,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     public static final int DEFAULT_INJECTION_QUEUE = 1024;
 
     private final PacketParser parser = new PacketParser();
+    private final HeaderRebuilder rebuilder = new HeaderRebuilder();
     private final ParsedPacket parsed = new ParsedPacket();
     private final VerdictHook hook;
     private final PacketInjector injector;
@@ -277,6 +279,18 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
                 && hook.decideInjected(parsed, direction, p.tag(), p.type()) != Verdict.PERMIT) {
             counters.injectedBlocked.increment();
             return CalloutStatus.SUCCESS; // delivered to the classification, which dropped or absorbed it
+        }
+        if (direction == Direction.OUTBOUND
+                && (p.direction() == io.calloutd.engine.Direction.INBOUND || packet != p.data())) {
+            // An inbound packet turned around into the send path, or headers the runtime rewrote: IP and transport
+            // header rebuilt contiguous and 8-byte aligned before the send path sees them (§4.6). Valid until
+            // the next rebuild, which is after this emit.
+            ByteBuf before = packet;
+            packet = rebuilder.rebuild(packet);
+            if (packet != before) {
+                counters.headersRebuilt.increment();
+                parser.parse(packet, parsed); // same bytes; the views must point at the aligned copy
+            }
         }
         emittingInjected = true;
         try {

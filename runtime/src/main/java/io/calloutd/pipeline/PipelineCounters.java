@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PipelineCounters {
     final LongAdder packetsIn = new LongAdder();
+    final LongAdder headersRebuilt = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder packetsOut = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
@@ -102,4 +103,7 @@ public final class PipelineCounters {
         return packetsIn() + gso.segments() - gso.segmented() - gso.drops() - (packetsOut() - reassembledOut() - injectedOut()) - fragmentsConsumed() - dropsFragment() - dropsMalformed()
                 - dropsByVerdict() - dropsInjectionFailed() - dropsTooBig();
     }
+
+    /** Injected packets on the send path whose headers were rebuilt contiguous and 8-byte aligned. */
+    public long headersRebuilt() { return headersRebuilt.sum(); }
 }

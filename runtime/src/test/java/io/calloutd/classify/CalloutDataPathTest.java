@@ -253,4 +253,55 @@ class CalloutDataPathTest {
         assertThat(h.counters.injectedBlocked()).isZero();
         assertThat(h.counters.unaccounted()).isZero();
     }
+
+    /** Direct buffers whose data starts 3 bytes past an aligned address, as a clone in a composite or slice may. */
+    static final class MisalignedAllocator extends io.netty.buffer.AbstractByteBufAllocator {
+        MisalignedAllocator() { super(true); }
+        @Override protected ByteBuf newHeapBuffer(int initial, int max) { return io.netty.buffer.Unpooled.buffer(initial, max); }
+        @Override protected ByteBuf newDirectBuffer(int initial, int max) {
+            ByteBuf b = io.netty.buffer.Unpooled.directBuffer(initial + 3, max == Integer.MAX_VALUE ? max : max + 3);
+            return b.writerIndex(3).readerIndex(3);
+        }
+        @Override public boolean isDirectBufferPooled() { return false; }
+    }
+
+    @Test
+    void anInboundPacketTurnedIntoTheSendPathLeavesWithAlignedContiguousHeaders() throws Exception {
+        InjectionHandle handle = h.handle(InjectionHandle.NETWORK);
+        List<Long> cloneAlignment = new ArrayList<>();
+        h.callout((in, ctx, filter, out) -> {
+            PacketView v = (PacketView) ctx.layerData();
+            if (handle.state(v).isSelf() || !out.hasWriteRight()) {
+                return;
+            }
+            int back = v.dataOffset();
+            v.retreat(back); // network injection starts at the IP header
+            PacketClone copy = v.deepCopy(new MisalignedAllocator());
+            v.advance(back);
+            ByteBuf b = copy.writable();
+            cloneAlignment.add((b.memoryAddress() + b.readerIndex()) % 8);
+            // Reflect it: swap addresses and ports (checksums stay valid: the sums do not change).
+            int src = b.getInt(b.readerIndex() + 12), dst = b.getInt(b.readerIndex() + 16);
+            b.setInt(b.readerIndex() + 12, dst);
+            b.setInt(b.readerIndex() + 16, src);
+            int udp = b.readerIndex() + copy.ipHeaderSize();
+            int sp = b.getUnsignedShort(udp), dp = b.getUnsignedShort(udp + 2);
+            b.setShort(udp, dp);
+            b.setShort(udp + 2, sp);
+            out.block();
+            out.setAbsorb();
+            if (handle.injectNetworkSend(copy, null, (o, pkt, st) -> pkt.free()) != CalloutStatus.SUCCESS) {
+                copy.free();
+                out.clearAbsorb();
+            }
+        }, FilterAction.CALLOUT_TERMINATING, Layer.INBOUND_IPPACKET_V4);
+
+        h.in(FlowPackets.udp(PEER, 7000, HOST, 4000, 81));
+
+        assertThat(cloneAlignment).as("the clone really was misaligned").containsExactly(3L);
+        assertThat(h.injector.received).isEmpty();
+        assertThat(h.injector.sent).containsExactly(FlowPackets.udp(HOST, 4000, PEER, 7000, 81));
+        assertThat(h.injector.sentAlignment).as("start address of what the send path got, modulo 8").containsExactly(0L);
+        assertThat(h.counters.headersRebuilt()).isEqualTo(1);
+    }
 }

@@ -14,6 +14,8 @@ public final class RecordingInjector implements PacketInjector {
     public final List<byte[]> received = new ArrayList<>();
     /** Packets injected into the send path. */
     public final List<byte[]> sent = new ArrayList<>();
+    /** For each sent packet: its start address modulo 8 (-1 when the buffer has no memory address). */
+    public final List<Long> sentAlignment = new ArrayList<>();
     /** What the next injections report. */
     public InjectionResult next = InjectionResult.INJECTED;
 
@@ -26,6 +28,7 @@ public final class RecordingInjector implements PacketInjector {
     @Override
     public InjectionResult injectSend(ByteBuf packet, int ipVersion) {
         sent.add(ByteBufUtil.getBytes(packet));
+        sentAlignment.add(packet.hasMemoryAddress() ? (packet.memoryAddress() + packet.readerIndex()) % 8 : -1L);
         return next;
     }
 }
