@@ -33,8 +33,10 @@ public record PolicyFile(String mode, Interfaces interfaces, Limits limits, ApiS
      * @param flowTable            maximum tracked flows
      * @param reassemblyDatagrams  maximum datagrams under reassembly
      * @param reassemblyTimeoutMs  reassembly timeout
+     * @param udpIdleSeconds       idle timeout of UDP (and other non-TCP, non-ICMP) flows; default 60
      */
-    public record Limits(Integer flowTable, Integer reassemblyDatagrams, Integer reassemblyTimeoutMs) { }
+    public record Limits(Integer flowTable, Integer reassemblyDatagrams, Integer reassemblyTimeoutMs,
+                         Integer udpIdleSeconds) { }
 
     /**
      * @param socket          Unix socket path

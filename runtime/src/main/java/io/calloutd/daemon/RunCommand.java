@@ -132,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
         io.calloutd.mgmt.ManagementRuntime management = policy == null ? null : new io.calloutd.mgmt.ManagementRuntime(
                 configFile, policy, io.calloutd.config.CalloutCatalog.EMPTY, engine, hub, io.calloutd.mgmt.FlowView.NONE);
         LayerTraceWriter trace = traceFile == null ? null : LayerTraceWriter.open(traceFile);
-        GatewayDaemon daemon = GatewayDaemon.start(config, engine, FlowConfig.DEFAULTS, trace, outboundInjection,
+        GatewayDaemon daemon = GatewayDaemon.start(config, engine, flowConfig(policy), trace, outboundInjection,
                 ReassemblyConfig.DEFAULTS);
         daemon.netEvents(netEvents);
         if (pluginDir != null) {
@@ -192,6 +192,19 @@ final class RunCommand implements Callable<Integer> {
         stopRequested.await();
         shutdown.run();
         return 0;
+    }
+
+    /** Flow table limits from the policy file's {@code limits} (applied at start; a reload does not resize tables). */
+    private static FlowConfig flowConfig(io.calloutd.config.CompiledPolicy policy) {
+        FlowConfig c = FlowConfig.DEFAULTS;
+        var limits = policy == null ? null : policy.file().limits();
+        if (limits != null && limits.flowTable() != null) {
+            c = c.withMaxFlows(limits.flowTable());
+        }
+        if (limits != null && limits.udpIdleSeconds() != null) {
+            c = c.withUdpIdle(java.time.Duration.ofSeconds(limits.udpIdleSeconds()));
+        }
+        return c;
     }
 
     /**
