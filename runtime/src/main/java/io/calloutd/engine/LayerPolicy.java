@@ -23,7 +23,7 @@ final class LayerPolicy {
     private LayerPolicy(CompiledFilter[] ranked, int[] sublayerEnd, long generation) {
         this.ranked = ranked;
         this.sublayerEnd = sublayerEnd;
-        this.index = FilterIndex.build(ranked);
+        this.index = FilterIndex.build(ranked, sublayerEnd);
         this.conditions = new ConditionTable(ranked);
         this.generation = generation;
     }
