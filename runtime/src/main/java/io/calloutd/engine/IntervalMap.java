@@ -9,25 +9,27 @@ import java.util.TreeMap;
 /**
  * Immutable map from a W-bit value (W &le; 32) to the candidate list of every filter whose interval on this field
  * covers it. The value space is cut at every interval boundary into segments, each with its precomputed (pruned)
- * list; adjacent segments with the same list are merged. Lookup: for W &le; 16 one direct array read; for W = 32 a
- * 2^16-entry first level (top 16 bits) narrows the segments to the few starting inside that /16, then a short
- * binary search. Ranges and prefixes cost one interval each at build time, however wide.
+ * list; adjacent segments with the same list are merged. Lookup: a first level on the value's top bits (about one
+ * bucket per segment, so it stays small) narrows the segments to the few starting in that bucket, then a short
+ * binary search; a 16-bit field with many segments gets a direct array instead. Ranges and prefixes cost one
+ * interval each at build time, however wide.
  */
 final class IntervalMap {
-    private static final int FIRST_BITS = 16;
-
     final int field, type;
-    private final int width;
-    /** W &le; 16: pool offset (or -1) per value. W &gt; 16: first segment index per top-16-bit bucket (+ sentinel). */
+    /** Right shift giving a value's first-level bucket. */
+    private final int shift;
+    /** Direct maps: pool offset (or -1) per value. Otherwise: first segment index per bucket (+ sentinel). */
     private final int[] first;
-    /** W &gt; 16: per segment, start &lt;&lt; 32 | (pool offset + 1). */
+    /** Null for a direct map; else per segment, start &lt;&lt; 32 | (pool offset + 1). */
     private final long[] seg;
 
     private IntervalMap(int field, int type, int width, long[] starts, int[] offs, int n) {
         this.field = field;
         this.type = type;
-        this.width = width;
-        if (width <= FIRST_BITS) {
+        // About one bucket per segment keeps the search to a step or two and the table small (cache-resident).
+        int bits = Math.min(Math.min(width, 16), Math.max(4, 33 - Integer.numberOfLeadingZeros(n)));
+        shift = width - bits;
+        if (bits == width && width <= 16) {
             first = new int[1 << width];
             for (int i = 0; i < n; i++) {
                 int end = i + 1 < n ? (int) starts[i + 1] : first.length;
@@ -38,21 +40,20 @@ final class IntervalMap {
         }
         seg = new long[n];
         for (int i = 0; i < n; i++) seg[i] = starts[i] << 32 | (offs[i] + 1L);
-        int shift = width - FIRST_BITS;
-        first = new int[(1 << FIRST_BITS) + 1];
+        first = new int[(1 << bits) + 1];
         int i = 0;
-        for (int h = 0; h < 1 << FIRST_BITS; h++) {
+        for (int h = 0; h < 1 << bits; h++) {
             long at = (long) h << shift;
             while (i + 1 < n && starts[i + 1] <= at) i++;
             first[h] = i;
         }
-        first[1 << FIRST_BITS] = n - 1;
+        first[1 << bits] = n - 1;
     }
 
     /** Pool offset of the list for value {@code v} (already known to have this map's type), or -1. */
     int lookup(long v) {
         if (seg == null) return first[(int) v];
-        int h = (int) (v >>> (width - FIRST_BITS));
+        int h = (int) (v >>> shift);
         int lo = first[h], hi = first[h + 1];
         while (lo < hi) { // largest segment whose start <= v
             int mid = (lo + hi + 1) >>> 1;
