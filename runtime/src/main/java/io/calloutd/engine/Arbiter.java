@@ -38,19 +38,21 @@ final class Arbiter {
                 if (pos[i] < end[i] && pool[pos[i]] == rank) pos[i]++;
             }
             st.evaluated++;
-            if (!conds.matches(rank, in)) continue;
+            int entry = rank;
+            rank >>>= 1;
+            if ((entry & 1) == 0 && !conds.matches(rank, in)) continue; // a certain entry is already proven
             CompiledFilter cf = p.ranked[rank];
             cf.countMatch();
-            if (evaluate(cf, layer, in, ctx, res, st)) {
+            if (evaluate(p.kind[rank], cf, layer, in, ctx, res, st)) {
                 commit(st);
                 // The sublayer has decided: the rest of its filters cannot matter (§1.6.2), skip them in every list.
                 int next = p.sublayerEnd[rank];
-                for (int i = 0; i < k; i++) pos[i] = skipTo(pool, pos[i], end[i], next);
+                for (int i = 0; i < k; i++) pos[i] = skipTo(pool, pos[i], end[i], next << 1);
             }
         }
     }
 
-    /** First index in [lo, hi) whose rank is at least {@code rank} (lists are ascending), else {@code hi}. */
+    /** First index in [lo, hi) whose entry is at least {@code rank} (lists are ascending), else {@code hi}. */
     private static int skipTo(int[] pool, int lo, int hi, int rank) {
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
@@ -79,14 +81,14 @@ final class Arbiter {
     }
 
     /** Evaluates one matching filter; true (and r set) if it yields PERMIT or BLOCK. */
-    private boolean evaluate(CompiledFilter cf, Layer layer, IncomingValues in, ClassifyContext ctx,
+    private boolean evaluate(byte kind, CompiledFilter cf, Layer layer, IncomingValues in, ClassifyContext ctx,
                              ClassifyResult res, ArbitrationState st) {
-        Filter f = cf.filter;
-        switch (f.action()) {
-            case PERMIT:
-                return decide(st, cf, ActionType.PERMIT, f.clearsActionRight() ? 0 : RIGHT_ACTION_WRITE, 0, false,
-                        DecisionReason.FILTER);
-            case BLOCK:
+        switch (kind) {
+            case LayerPolicy.PERMIT:
+                return decide(st, cf, ActionType.PERMIT, RIGHT_ACTION_WRITE, 0, false, DecisionReason.FILTER);
+            case LayerPolicy.PERMIT_CLEARING:
+                return decide(st, cf, ActionType.PERMIT, 0, 0, false, DecisionReason.FILTER);
+            case LayerPolicy.BLOCK:
                 return decide(st, cf, ActionType.BLOCK, 0, 0, false, DecisionReason.FILTER);
             default:
                 return evaluateCallout(cf, layer, in, ctx, res, st);

@@ -49,8 +49,10 @@ final class ConditionTable {
             int o = i * STRIDE;
             long meta = a[o];
             int groupEnd = (int) (meta >>> 32);
-            if (CompiledCondition.test((int) (meta >>> 8) & 0xFF, (int) meta & 0xFF, (int) (meta >>> 16) & 0xFF,
-                    a[o + 1], a[o + 2], a[o + 3], a[o + 4], s1[i], s2[i], in)) {
+            int op = (int) (meta >>> 8) & 0xFF;
+            boolean strings = op >= CompiledCondition.S_EQ; // read the string columns only when needed (cache)
+            if (CompiledCondition.test(op, (int) meta & 0xFF, (int) (meta >>> 16) & 0xFF,
+                    a[o + 1], a[o + 2], a[o + 3], a[o + 4], strings ? s1[i] : null, strings ? s2[i] : null, in)) {
                 i = groupEnd; // group satisfied
             } else if (++i == groupEnd) {
                 return false; // no member of the group matched

@@ -11,26 +11,23 @@ final class IndexScore {
 
     private IndexScore() { }
 
-    /** Width (8/16/32) if {@code c} goes to a stride table, else 0. */
-    static int strideWidth(CompiledCondition c) {
+    /** Width (8/16/32) if {@code c} goes to an interval map, else 0. */
+    static int intervalWidth(CompiledCondition c) {
         int w = TYPES[c.expectedType].bits();
         if (w == 0 || w > 32) return 0;
         return c.interval((1L << w) - 1) != null ? w : 0;
     }
 
-    /** Score of the OR group {@code conds[from, to)}; 0 if some member cannot be indexed or it expands too far. */
-    static double of(CompiledCondition[] conds, int from, int to, long maxExpansion) {
+    /** Score of the OR group {@code conds[from, to)}; 0 if some member cannot be indexed or it covers everything. */
+    static double of(CompiledCondition[] conds, int from, int to) {
         double fraction = 0;
-        long expansion = 0;
         for (int k = from; k < to; k++) {
             CompiledCondition c = conds[k];
-            int w = strideWidth(c);
+            int w = intervalWidth(c);
             if (w > 0) {
                 long[] iv = c.interval((1L << w) - 1);
                 long size = Math.max(0, Math.min(iv[1], (1L << w) - 1) - iv[0] + 1);
                 fraction += Math.scalb((double) size, -w);
-                expansion += PrefixBlocks.expansion(w, iv[0], iv[1]);
-                if (expansion > maxExpansion) return 0;
             } else if (c.isIndexable()) {
                 int bits = Long.bitCount(c.indexMaskHi()) + Long.bitCount(c.indexMaskLo());
                 if (c.indexMaskHi() == -1L && c.indexMaskLo() == -1L) bits = TYPES[c.expectedType].bits();

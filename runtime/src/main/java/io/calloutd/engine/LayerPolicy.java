@@ -17,15 +17,29 @@ final class LayerPolicy {
     /** First rank after the sublayer of each rank: where arbitration resumes once that sublayer has decided. */
     final int[] sublayerEnd;
     final FilterIndex index;
+    /** Per rank: the filter's action, flattened so that a decision needs no walk to the {@link Filter}. */
+    final byte[] kind;
     final ConditionTable conditions;
     final long generation;
 
     private LayerPolicy(CompiledFilter[] ranked, int[] sublayerEnd, long generation) {
         this.ranked = ranked;
         this.sublayerEnd = sublayerEnd;
-        this.index = FilterIndex.build(ranked);
+        this.index = FilterIndex.build(ranked, sublayerEnd);
         this.conditions = new ConditionTable(ranked);
+        this.kind = new byte[ranked.length];
+        for (int r = 0; r < ranked.length; r++) kind[r] = kindOf(ranked[r].filter);
         this.generation = generation;
+    }
+
+    static final byte PERMIT = 0, PERMIT_CLEARING = 1, BLOCK = 2, CALLOUT = 3;
+
+    private static byte kindOf(Filter f) {
+        switch (f.action()) {
+            case PERMIT: return f.clearsActionRight() ? PERMIT_CLEARING : PERMIT;
+            case BLOCK: return BLOCK;
+            default: return CALLOUT;
+        }
     }
 
     static final Comparator<Filter> ARBITRATION_ORDER = (a, b) -> {

@@ -1,0 +1,43 @@
+package io.calloutd.engine;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Build-time store of candidate lists, frozen into one int array so that a lookup yields an offset, not an object:
+ * {@code pool[off]} is the list length, the entries follow in ascending rank order. An entry is
+ * {@code rank << 1 | certain}, where "certain" means that reaching the list already proves every condition of the
+ * filter, so the arbiter need not test them. Identical lists are stored once.
+ */
+final class CandidatePool {
+    private int[] pool = new int[1024];
+    private int size;
+    private final Map<ListKey, Integer> interned = new HashMap<>();
+
+    /** Offset of a list holding {@code entries[0, n)}; -1 for an empty list. */
+    int intern(int[] entries, int n) {
+        if (n == 0) return -1;
+        ListKey k = new ListKey(Arrays.copyOf(entries, n));
+        Integer off = interned.get(k);
+        if (off != null) return off;
+        if (size + n + 1 > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, size + n + 1));
+        int o = size;
+        pool[size++] = n;
+        System.arraycopy(entries, 0, pool, size, n);
+        size += n;
+        interned.put(k, o);
+        return o;
+    }
+
+    int[] freeze() { return Arrays.copyOf(pool, size); }
+
+    /** Entry encoding. */
+    static int entry(int rank, boolean certain) { return rank << 1 | (certain ? 1 : 0); }
+
+    private record ListKey(int[] a) {
+        @Override public boolean equals(Object o) { return o instanceof ListKey k && Arrays.equals(a, k.a); }
+
+        @Override public int hashCode() { return Arrays.hashCode(a); }
+    }
+}
