@@ -79,21 +79,13 @@ final class NetlinkSocket implements AutoCloseable {
      */
     synchronized void execute(String what) throws NativeException {
         int s = send(what);
-        while (true) {
-            int n = receive(what);
-            for (int p = 0; p + NetlinkMessage.HEADER <= n; ) {
-                int len = recvBuf.getInt(p);
-                int type = recvBuf.getShort(p + 4) & 0xffff;
-                if (len < NetlinkMessage.HEADER || p + len > n) {
-                    throw new NativeException(what + " [malformed netlink reply]", NativeException.EINVAL);
-                }
-                if (recvBuf.getInt(p + 8) == s && type == NetlinkMessage.NLMSG_ERROR) {
-                    checkError(p, len, what);
-                    return;
-                }
-                p += (len + 3) & ~3;
+        replies(what, s, (type, p, len) -> {
+            if (type != NetlinkMessage.NLMSG_ERROR) {
+                return false;
             }
-        }
+            checkError(p, len, what);
+            return true;
+        });
     }
 
     /**
@@ -102,6 +94,29 @@ final class NetlinkSocket implements AutoCloseable {
      */
     synchronized void dump(String what, Consumer<ByteBuffer> each) throws NativeException {
         int s = send(what);
+        replies(what, s, (type, p, len) -> {
+            if (type == NetlinkMessage.NLMSG_DONE) {
+                return true;
+            }
+            if (type == NetlinkMessage.NLMSG_ERROR) {
+                checkError(p, len, what);
+                return true;
+            }
+            ByteBuffer m = recvBuf.duplicate().order(ByteOrder.nativeOrder());
+            m.limit(p + len).position(p + NetlinkMessage.HEADER);
+            each.accept(m);
+            return false;
+        });
+    }
+
+    /** One reply message to our request: {@code true} when the exchange is over. */
+    @FunctionalInterface
+    private interface Reply {
+        boolean handle(int type, int offset, int length) throws NativeException;
+    }
+
+    /** Reads replies until {@code reply} says the exchange with sequence number {@code seq} is over. */
+    private void replies(String what, int seq, Reply reply) throws NativeException {
         while (true) {
             int n = receive(what);
             for (int p = 0; p + NetlinkMessage.HEADER <= n; ) {
@@ -110,17 +125,8 @@ final class NetlinkSocket implements AutoCloseable {
                 if (len < NetlinkMessage.HEADER || p + len > n) {
                     throw new NativeException(what + " [malformed netlink reply]", NativeException.EINVAL);
                 }
-                if (recvBuf.getInt(p + 8) == s) {
-                    if (type == NetlinkMessage.NLMSG_DONE) {
-                        return;
-                    }
-                    if (type == NetlinkMessage.NLMSG_ERROR) {
-                        checkError(p, len, what);
-                        return;
-                    }
-                    ByteBuffer m = recvBuf.duplicate().order(ByteOrder.nativeOrder());
-                    m.limit(p + len).position(p + NetlinkMessage.HEADER);
-                    each.accept(m);
+                if (recvBuf.getInt(p + 8) == seq && reply.handle(type, p, len)) {
+                    return;
                 }
                 p += (len + 3) & ~3;
             }

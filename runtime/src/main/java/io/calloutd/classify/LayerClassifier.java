@@ -16,7 +16,6 @@ import io.calloutd.engine.NetEvent;
 import io.calloutd.engine.NetEventSink;
 import io.calloutd.engine.NetEventType;
 import io.calloutd.engine.Verdict;
-import io.calloutd.flow.CloseReason;
 import io.calloutd.flow.Flow;
 import io.calloutd.flow.FlowConfig;
 import io.calloutd.flow.FlowDeleteListener;
@@ -65,17 +64,12 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private final FlowTable flows;
     private final ClassifierCounters counters;
     private final int interfaceIndex;
-    private final FlowDeleteListener contextListener;
     private final IncomingValues in = new IncomingValues();
-    private final IncomingValues closureIn = new IncomingValues();
     private final IncomingValues quotedIn = new IncomingValues();
-    private final ClassifyContext closureCtx = new ClassifyContext();
     private final ClassifyContext ctx = new ClassifyContext();
     private final ClassifyResult result = new ClassifyResult();
-    private final ClassifyResult closureResult = new ClassifyResult();
     private final PacketFacts facts = new PacketFacts();
     private final PacketMetadata meta = new PacketMetadata();
-    private final PacketMetadata closureMeta = new PacketMetadata();
     private final FlowEvent event = new FlowEvent();
     private final MulticastWindows multicast = new MulticastWindows(64);
     private final LayerDataView layerData;
@@ -100,8 +94,8 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         this.engine = engine;
         this.counters = counters;
         this.interfaceIndex = interfaceIndex;
-        this.contextListener = contextListener == null ? FlowDeleteListener.NONE : contextListener;
-        this.flows = new FlowTable(flowConfig, new Lifecycle());
+        this.flows = new FlowTable(flowConfig, new EndpointClosures(engine, counters, interfaceIndex,
+                contextListener == null ? FlowDeleteListener.NONE : contextListener, () -> observer));
         this.layerData = new LayerDataView(interfaceIndex);
         ctx.metadata(meta);
     }
@@ -150,18 +144,18 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     }
 
     @Override
-    public io.calloutd.pipeline.Verdict decide(ParsedPacket p, Direction d) {
-        return pipelineVerdict(classifyPacket(p, d, false));
+    public Verdict decide(ParsedPacket p, Direction d) {
+        return classifyPacket(p, d, false);
     }
 
     @Override
-    public io.calloutd.pipeline.Verdict decideReassembled(ParsedPacket p, Direction d) {
-        return pipelineVerdict(classifyPacket(p, d, true));
+    public Verdict decideReassembled(ParsedPacket p, Direction d) {
+        return classifyPacket(p, d, true);
     }
 
     @Override
-    public io.calloutd.pipeline.Verdict decideFragment(ParsedPacket p, Direction d) {
-        return pipelineVerdict(classifyFragment(p, d));
+    public Verdict decideFragment(ParsedPacket p, Direction d) {
+        return classifyFragment(p, d);
     }
 
     /**
@@ -171,25 +165,21 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
      * walk). Callouts see {@code tag} on the layer data and recognise their own packets by it.
      */
     @Override
-    public io.calloutd.pipeline.Verdict decideInjected(ParsedPacket p, Direction d, InjectionTag tag, InjectionType type) {
+    public Verdict decideInjected(ParsedPacket p, Direction d, InjectionTag tag, InjectionType type) {
         injectionTag = tag;
         try {
             if (type == InjectionType.NETWORK_SEND) {
                 prepare(p, Direction.OUTBOUND, false);
                 Layer layer = LayerSet.of(facts.version).outboundIpPacket;
-                return pipelineVerdict(classify(layer, 0) == Verdict.BLOCK ? blocked() : Verdict.PERMIT);
+                return classify(layer, 0) == Verdict.BLOCK ? blocked() : Verdict.PERMIT;
             }
             if (p.isFragment()) {
-                return pipelineVerdict(classifyFragment(p, d)); // no transport layers without the whole datagram
+                return classifyFragment(p, d); // no transport layers without the whole datagram
             }
-            return pipelineVerdict(classifyPacket(p, d, false));
+            return classifyPacket(p, d, false);
         } finally {
             injectionTag = null;
         }
-    }
-
-    private static io.calloutd.pipeline.Verdict pipelineVerdict(Verdict v) {
-        return v == Verdict.PERMIT ? io.calloutd.pipeline.Verdict.PERMIT : io.calloutd.pipeline.Verdict.BLOCK;
     }
 
     private Verdict classifyFragment(ParsedPacket p, Direction d) {
@@ -489,31 +479,5 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     @Override
     public void close() {
         flows.close();
-    }
-
-    /** Flow ends become ENDPOINT_CLOSURE indications; context deletes go to the callout runtime. */
-    private final class Lifecycle implements FlowDeleteListener {
-        @Override
-        public void flowDelete(Flow flow, int layerId, int calloutId, long context) {
-            contextListener.flowDelete(flow, layerId, calloutId, context);
-        }
-
-        @Override
-        public void flowEnded(Flow flow, CloseReason reason) {
-            counters.endpointClosures.increment();
-            Layer layer = LayerSet.of(flow.ipVersion()).endpointClosure;
-            ValueFiller.fillFlow(closureIn, flow, interfaceIndex);
-            closureMeta.packetDirection = flow.initiatorDirection();
-            closureMeta.flowId = flow.id();
-            closureCtx.clear();
-            closureCtx.metadata(closureMeta); // its own context: a flow may end in the middle of a packet's walk
-            closureCtx.flow(flow);
-            engine.classify(layer, closureIn, closureCtx, closureResult);
-            ClassificationObserver o = observer;
-            if (o != null) {
-                o.classified(layer, 0, closureIn, closureResult, closureMeta);
-            }
-            contextListener.flowEnded(flow, reason);
-        }
     }
 }

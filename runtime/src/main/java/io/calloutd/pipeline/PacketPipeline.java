@@ -1,5 +1,6 @@
 package io.calloutd.pipeline;
 
+import io.calloutd.engine.Verdict;
 import io.calloutd.inject.HeaderRebuilder;
 import io.calloutd.callout.CalloutStatus;
 import io.calloutd.callout.InjectedPacket;

@@ -1,5 +1,6 @@
 package io.calloutd.pipeline;
 
+import io.calloutd.engine.Verdict;
 import io.calloutd.callout.InjectionTag;
 import io.calloutd.callout.InjectionType;
 import io.calloutd.packet.ParsedPacket;

@@ -17,7 +17,7 @@ import io.calloutd.flow.FlowPackets;
 import io.calloutd.packet.PacketParser;
 import io.calloutd.packet.ParsedPacket;
 import io.calloutd.pipeline.Direction;
-import io.calloutd.pipeline.Verdict;
+import io.calloutd.engine.Verdict;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.lang.management.ManagementFactory;

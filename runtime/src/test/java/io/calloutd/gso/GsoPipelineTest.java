@@ -20,7 +20,7 @@ import io.calloutd.pipeline.Egress;
 import io.calloutd.pipeline.GsoCounters;
 import io.calloutd.pipeline.PacketPipeline;
 import io.calloutd.pipeline.PipelineCounters;
-import io.calloutd.pipeline.Verdict;
+import io.calloutd.engine.Verdict;
 import io.calloutd.pipeline.VerdictHook;
 import io.calloutd.testing.packets.TestPackets;
 import io.netty.buffer.ByteBuf;

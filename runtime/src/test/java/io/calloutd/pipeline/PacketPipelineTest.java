@@ -1,5 +1,6 @@
 package io.calloutd.pipeline;
 
+import io.calloutd.engine.Verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.calloutd.fragment.ReassemblyConfig;

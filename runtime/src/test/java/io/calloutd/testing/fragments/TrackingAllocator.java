@@ -11,23 +11,38 @@ import java.util.List;
  * released (exact leak check, independent of Netty's sampling leak detector).
  */
 public final class TrackingAllocator extends AbstractByteBufAllocator {
+    private static final UnpooledByteBufAllocator UNTRACKED = new UnpooledByteBufAllocator(true, true);
     private final List<ByteBuf> allocated = new ArrayList<>();
+    private final UnpooledByteBufAllocator source;
 
     /** Direct buffers by default, like the pooled allocator used in production. */
     public TrackingAllocator() {
+        this(UnpooledByteBufAllocator.DEFAULT);
+    }
+
+    private TrackingAllocator(UnpooledByteBufAllocator source) {
         super(true);
+        this.source = source;
+    }
+
+    /**
+     * Without Netty's leak detector on the buffers (for fuzzing: the paranoid tracker records a stack trace per
+     * access and would slow the fuzzer to a crawl); the exact leak check here still applies.
+     */
+    public static TrackingAllocator untracked() {
+        return new TrackingAllocator(UNTRACKED);
     }
 
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-        ByteBuf b = UnpooledByteBufAllocator.DEFAULT.heapBuffer(initialCapacity, maxCapacity);
+        ByteBuf b = source.heapBuffer(initialCapacity, maxCapacity);
         allocated.add(b);
         return b;
     }
 
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-        ByteBuf b = UnpooledByteBufAllocator.DEFAULT.directBuffer(initialCapacity, maxCapacity);
+        ByteBuf b = source.directBuffer(initialCapacity, maxCapacity);
         allocated.add(b);
         return b;
     }
