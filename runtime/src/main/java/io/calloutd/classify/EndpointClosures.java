@@ -56,5 +56,6 @@ final class EndpointClosures implements FlowDeleteListener {
             o.classified(layer, 0, in, result, meta);
         }
         contextListener.flowEnded(flow, reason);
+        io.calloutd.redirect.RedirectStage.flowEnded(flow); // its original destination can no longer be queried
     }
 }

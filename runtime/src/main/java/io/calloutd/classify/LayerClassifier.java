@@ -26,6 +26,10 @@ import io.calloutd.packet.ParsedPacket;
 import io.calloutd.packet.TcpHeader;
 import io.calloutd.pipeline.Direction;
 import io.calloutd.pipeline.VerdictHook;
+import io.calloutd.redirect.RedirectCounters;
+import io.calloutd.redirect.RedirectRecords;
+import io.calloutd.redirect.RedirectRegistry;
+import io.calloutd.redirect.RedirectStage;
 import java.util.function.LongSupplier;
 
 /**
@@ -73,6 +77,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private final FlowEvent event = new FlowEvent();
     private final MulticastWindows multicast = new MulticastWindows(64);
     private final LayerDataView layerData;
+    private RedirectStage redirects = new RedirectStage(new RedirectRegistry(), new RedirectCounters());
+    /** The packet being walked (the redirect step rewrites it in place). */
+    private ParsedPacket packet;
     /** The flow handed to callouts at the ALE, DATAGRAM_DATA and STREAM layers of the current walk, else null. */
     private Flow indicationFlow;
     /** Tag of the injected packet being walked (§4.3), else null. */
@@ -98,6 +105,19 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
                 contextListener == null ? FlowDeleteListener.NONE : contextListener, () -> observer));
         this.layerData = new LayerDataView(interfaceIndex);
         ctx.metadata(meta);
+    }
+
+    /**
+     * Shares a redirect registry and counters with the other packet threads and the proxies' query path (§3.5).
+     * Default: a private registry.
+     */
+    public void redirects(RedirectRegistry registry, RedirectCounters counters) {
+        this.redirects = new RedirectStage(registry, counters);
+    }
+
+    /** This thread's redirect step (its registry answers original-destination queries). */
+    public RedirectStage redirects() {
+        return redirects;
     }
 
     /** Installs (or with null removes) the observer that sees every classification. */
@@ -217,6 +237,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         meta.reassembled = reassembled;
         meta.fragmentId = -1;
         meta.discardReason = null;
+        meta.originalDestination = null;
+        meta.localRedirectTargetPid = 0;
+        packet = p;
         ctx.clear();
         ctx.metadata(meta);
         layerData.packet(p, d, injectionTag);
@@ -243,6 +266,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             return Verdict.BLOCK;
         }
         Flow flow = flows.track(p, Direction.OUTBOUND, now, event);
+        if (flow != null && flow.redirect() != null && RedirectStage.outbound(flow, p)) {
+            refill(flow); // the layers see the redirected conversation (as WFP's stack does)
+        }
         indicationFlow = flow;
         try {
             Verdict ale = ale(flow, l, Direction.OUTBOUND);
@@ -290,7 +316,13 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             if (ale != Verdict.PERMIT) {
                 return ale;
             }
-            return upperLayer(flow, l) == Verdict.BLOCK ? blocked() : Verdict.PERMIT;
+            if (upperLayer(flow, l) == Verdict.BLOCK) {
+                return blocked();
+            }
+            if (flow != null && flow.redirect() != null) {
+                RedirectStage.inbound(flow, p); // delivered as from the original destination
+            }
+            return Verdict.PERMIT;
         } finally {
             indicationFlow = null;
         }
@@ -326,11 +358,10 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         Layer auth = flow.initiatorDirection() == Direction.OUTBOUND ? l.authConnect : l.authRecvAccept;
         if (event.has(FlowEvent.NEW_FLOW)) {
             counters.authorizations.increment();
-            if (d == Direction.OUTBOUND && (classify(l.bindRedirect, 0) == Verdict.BLOCK
-                    || classify(l.connectRedirect, 0) == Verdict.BLOCK)) {
+            if (d == Direction.OUTBOUND && redirectLayers(flow, l) == Verdict.BLOCK) {
                 return rejectNewFlow(flow);
             }
-            if (classify(auth, 0) == Verdict.BLOCK) {
+            if (classify(auth, redirectedFlags(flow)) == Verdict.BLOCK) {
                 return rejectNewFlow(flow);
             }
             flows.markAuthorized(flow, result.generation());
@@ -338,7 +369,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             counters.reauthorizations.increment();
             meta.reauthorizeReason = ReauthorizeReason.POLICY_CHANGE;
             in.setUint32(Field.REAUTHORIZE_REASON, ReauthorizeReason.POLICY_CHANGE);
-            Verdict v = classify(auth, ConditionFlags.IS_REAUTHORIZE);
+            Verdict v = classify(auth, ConditionFlags.IS_REAUTHORIZE | redirectedFlags(flow));
             in.setEmpty(Field.REAUTHORIZE_REASON);
             meta.reauthorizeReason = 0;
             if (v == Verdict.BLOCK) {
@@ -351,6 +382,38 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             return flowEstablished(flow, l);
         }
         return Verdict.PERMIT;
+    }
+
+    /** BIND_REDIRECT → CONNECT_REDIRECT with writable requests; an applied modification translates the flow. */
+    private Verdict redirectLayers(Flow flow, LayerSet l) {
+        redirects.begin(flow, packet);
+        if (classify(l.bindRedirect, 0, redirects.bindRequest()) == Verdict.BLOCK
+                || classify(l.connectRedirect, 0, redirects.connectRequest()) == Verdict.BLOCK) {
+            return Verdict.BLOCK;
+        }
+        RedirectStage.Outcome o = redirects.apply(flow, flows, packet);
+        if (o == RedirectStage.Outcome.REDIRECTED) {
+            refill(flow);
+        }
+        return o == RedirectStage.Outcome.REFUSED ? Verdict.BLOCK : Verdict.PERMIT;
+    }
+
+    /** IS_CONNECTION_REDIRECTED (and the metadata) at AUTH_CONNECT of a connect-redirected flow, else 0. */
+    private int redirectedFlags(Flow flow) {
+        RedirectRecords r = flow.redirect() == null ? null : RedirectStage.connectRecords(flow);
+        if (r == null) {
+            return 0;
+        }
+        meta.originalDestination = r.originalDestination();
+        meta.localRedirectTargetPid = r.localRedirectTargetPid();
+        return ConditionFlags.IS_CONNECTION_REDIRECTED;
+    }
+
+    /** Re-reads the facts and values of a packet the redirect step rewrote. */
+    private void refill(Flow flow) {
+        facts.read(packet, facts.direction);
+        ValueFiller.fill(in, facts, interfaceIndex);
+        in.setUint8(Field.FLOW_STATE, flow.state().ordinal());
     }
 
     private Verdict rejectNewFlow(Flow flow) {
@@ -436,8 +499,12 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     }
 
     private Verdict classify(Layer layer, int flags) {
+        return classify(layer, flags, layerData.at(layer));
+    }
+
+    private Verdict classify(Layer layer, int flags, Object data) {
         in.setUint32(Field.FLAGS, flags);
-        ctx.layerData(layerData.at(layer));
+        ctx.layerData(data);
         Flow f = indicationFlow;
         ctx.flow(f);
         Verdict v;

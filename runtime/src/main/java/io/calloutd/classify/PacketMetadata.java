@@ -17,6 +17,8 @@ public final class PacketMetadata {
     boolean reassembled;
     int fragmentId = -1;
     DiscardReason discardReason;
+    java.net.InetSocketAddress originalDestination;
+    long localRedirectTargetPid;
 
     /** The direction the packet that caused this classification travels (set at every layer, §1.8). */
     public Direction packetDirection() { return packetDirection; }
@@ -38,6 +40,18 @@ public final class PacketMetadata {
 
     /** The fragment identification at network layers when the packet is a fragment; else -1. */
     public int fragmentId() { return fragmentId; }
+
+    /**
+     * ORIGINAL_DESTINATION: at ALE_AUTH_CONNECT of a connect-redirected flow, the endpoint the protected host
+     * addressed (the incoming values show the new remote); else null.
+     */
+    public java.net.InetSocketAddress originalDestination() { return originalDestination; }
+
+    /**
+     * LOCAL_REDIRECT_TARGET_PID: at ALE_AUTH_CONNECT of a connect-redirected flow, the target id the redirecting
+     * callout set (a configured id standing in for the proxy's PID: there are no PIDs behind a gateway); else 0.
+     */
+    public long localRedirectTargetPid() { return localRedirectTargetPid; }
 
     /** Why the packet is being discarded, at discard layers; else null. */
     public DiscardReason discardReason() { return discardReason; }

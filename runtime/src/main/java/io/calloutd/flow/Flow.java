@@ -53,6 +53,14 @@ public final class Flow {
     boolean killed;
     boolean deletesDeferred;
 
+    // Alias (translated tuple of a redirected flow, see FlowTable#alias) and the translation it stands for.
+    boolean aliased;
+    long aliasAHigh, aliasALow, aliasBHigh, aliasBLow;
+    int aliasAPort, aliasBPort;
+    boolean aliasInitiatorIsA;
+    int aliasHash;
+    Object redirect;
+
     Flow(long id, FlowKey k, Direction initiatorDirection, long now) {
         this.id = id;
         this.ipVersion = k.ipVersion;
@@ -115,6 +123,18 @@ public final class Flow {
     public long responderAddressLow() { return initiatorIsA ? bLow : aLow; }
     /** Responder port. */
     public int responderPort() { return initiatorIsA ? bPort : aPort; }
+
+    /** True if the flow has an alias entry: it was redirected and its translated tuple finds it too. */
+    public boolean isAliased() { return aliased; }
+
+    /**
+     * The redirect translation attached by the data path (an {@code io.calloutd.redirect.FlowTranslation}), or null
+     * for a flow that was never redirected. Typed loosely so that the flow package does not depend on redirection.
+     */
+    public Object redirect() { return redirect; }
+
+    /** Attaches the redirect translation (table thread only; see {@link #redirect()}). */
+    public void redirect(Object translation) { this.redirect = translation; }
 
     /** The context associated for (layer, callout), or 0 if none. */
     public long context(int layerId, int calloutId) {

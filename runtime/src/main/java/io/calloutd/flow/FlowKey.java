@@ -153,6 +153,12 @@ final class FlowKey {
         return z ^ (z >>> 33);
     }
 
+    /** True if the flow's alias (see {@link FlowTable#alias}) carries this key. */
+    boolean matchesAlias(Flow f) {
+        return f.aliasALow == aLow && f.aliasBLow == bLow && f.aliasAPort == aPort && f.aliasBPort == bPort
+                && f.protocol == protocol && f.aliasAHigh == aHigh && f.aliasBHigh == bHigh && f.ipVersion == ipVersion;
+    }
+
     /** True if the flow carries this key. */
     boolean matches(Flow f) {
         return f.aLow == aLow && f.bLow == bLow && f.aPort == aPort && f.bPort == bPort && f.protocol == protocol

@@ -34,6 +34,7 @@ public final class FlowTable implements AutoCloseable {
     private final long[] tcpTimeouts = new long[FlowState.values().length];
     private final long udpTimeout, icmpTimeout, otherTimeout;
     private final EvictionOrder evictionOrder = new EvictionOrder();
+    private int aliases;
     private long nextId = 1;
     private int sweepCursor;
     private boolean closed;
@@ -96,7 +97,7 @@ public final class FlowTable implements AutoCloseable {
                 // A stray segment of an ended connection: attributed, but the flow stays ended.
                 out.flow = f;
                 out.result = FlowEvent.Result.TRACKED;
-                out.fromInitiator = f.fromInitiator(key.srcIsA);
+                out.fromInitiator = fromInitiator(f);
                 account(f, out.fromInitiator, p.ipLength());
                 return f;
             }
@@ -107,7 +108,7 @@ public final class FlowTable implements AutoCloseable {
         if (f == null) {
             return create(p, direction, nowNanos, flags, tcp, out);
         }
-        boolean fromInitiator = f.fromInitiator(key.srcIsA);
+        boolean fromInitiator = fromInitiator(f);
         out.flow = f;
         out.result = FlowEvent.Result.TRACKED;
         out.fromInitiator = fromInitiator;
@@ -134,6 +135,38 @@ public final class FlowTable implements AutoCloseable {
         return key.extract(p) == FlowKey.UNTRACKABLE ? null : index.find(key);
     }
 
+    /** Which side sent the packet just keyed, relative to the entry (own key or alias) the last find matched. */
+    private boolean fromInitiator(Flow f) {
+        return index.lastFoundAlias ? f.aliasInitiatorIsA == key.srcIsA : f.fromInitiator(key.srcIsA);
+    }
+
+    /**
+     * Gives a live flow a second key, its alias: the tuple the initiator's packets carry after a redirect
+     * translation ({@code local} = the initiator's side). Packets with that tuple, both ways, then find the flow.
+     * An alias takes a slot of {@link FlowConfig#maxFlows()} until the flow is removed. ICMP query flows pass the
+     * identifier as both ports.
+     *
+     * @return false if the flow already has an alias, has ended, the table is full or another flow owns the tuple
+     */
+    public boolean alias(Flow f, long localHigh, long localLow, int localPort,
+                         long remoteHigh, long remoteLow, int remotePort) {
+        if (f.aliased || f.isEnded() || counters.size + aliases >= config.maxFlows()) {
+            return false;
+        }
+        key.set(f.ipVersion, f.protocol, localHigh, localLow, localPort, remoteHigh, remoteLow, remotePort);
+        if (index.find(key) != null) {
+            return false;
+        }
+        f.aliasAHigh = key.aHigh; f.aliasALow = key.aLow; f.aliasAPort = key.aPort;
+        f.aliasBHigh = key.bHigh; f.aliasBLow = key.bLow; f.aliasBPort = key.bPort;
+        f.aliasInitiatorIsA = key.srcIsA; // the initiator is the packet source in this key
+        f.aliasHash = key.hash;
+        f.aliased = true;
+        index.insert(f, key.hash, true);
+        aliases++;
+        return true;
+    }
+
     private Flow related(Flow f, FlowEvent out) {
         if (f == null) {
             counters.relatedUnknown++;
@@ -144,7 +177,7 @@ public final class FlowTable implements AutoCloseable {
         out.result = FlowEvent.Result.RELATED;
         out.events = FlowEvent.RELATED;
         // The error travels opposite to the packet it quotes.
-        out.fromInitiator = !f.fromInitiator(key.srcIsA);
+        out.fromInitiator = !fromInitiator(f);
         return f;
     }
 
@@ -271,7 +304,7 @@ public final class FlowTable implements AutoCloseable {
     }
 
     private boolean makeRoom(long now) {
-        if (counters.size < config.maxFlows()) {
+        if (counters.size + aliases < config.maxFlows()) {
             return true;
         }
         if (config.fullTableScanBudget() > 0 && sweep(now, config.fullTableScanBudget(), true) > 0) {
@@ -390,6 +423,9 @@ public final class FlowTable implements AutoCloseable {
     private void removeFlow(Flow f) {
         if (index.remove(f, f.hash)) {
             counters.size--;
+        }
+        if (f.aliased && index.remove(f, f.aliasHash, true)) {
+            aliases--;
         }
         evictionOrder.unlink(f);
     }
