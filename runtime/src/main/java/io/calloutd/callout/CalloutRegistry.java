@@ -62,7 +62,7 @@ public final class CalloutRegistry implements FilterChangeListener, FlowDeleteLi
             if (byKey.containsKey(r.key())) throw new CalloutException(CalloutStatus.ALREADY_EXISTS, "callout " + r.key());
             RegisteredCallout reg = new RegisteredCallout(nextId++, r);
             try {
-                engine.registerCallout(r.key(), new GuardedCallout(reg, budget, engine.config()));
+                engine.registerCallout(r.key(), new GuardedCallout(reg, budget, engine.config(), this));
             } catch (FilterValidationException e) { // registered directly on the engine, bypassing the registry
                 throw new CalloutException(CalloutStatus.ALREADY_EXISTS, e.getMessage());
             }

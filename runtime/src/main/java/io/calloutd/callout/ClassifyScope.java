@@ -11,19 +11,33 @@ final class ClassifyScope {
     private static final ThreadLocal<ClassifyScope> CURRENT = ThreadLocal.withInitial(ClassifyScope::new);
 
     private final Layer[] layers = new Layer[MAX_DEPTH];
+    private final GuardedCallout[] callouts = new GuardedCallout[MAX_DEPTH];
     private int depth;
 
     static ClassifyScope current() { return CURRENT.get(); }
 
     void enter(Layer layer) {
-        if (depth < MAX_DEPTH) layers[depth] = layer;
+        enter(layer, null);
+    }
+
+    void enter(Layer layer, GuardedCallout callout) {
+        if (depth < MAX_DEPTH) {
+            layers[depth] = layer;
+            callouts[depth] = callout;
+        }
         depth++;
     }
 
     void exit() {
         if (depth > 0) depth--;
-        if (depth < MAX_DEPTH) layers[depth] = null;
+        if (depth < MAX_DEPTH) {
+            layers[depth] = null;
+            callouts[depth] = null;
+        }
     }
+
+    /** The registered callout whose classify is innermost on this thread, or null. */
+    GuardedCallout callout() { return depth == 0 || depth > MAX_DEPTH ? null : callouts[depth - 1]; }
 
     /** True while any callout classify runs on this thread. */
     boolean active() { return depth > 0; }

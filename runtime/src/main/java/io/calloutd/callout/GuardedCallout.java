@@ -26,14 +26,19 @@ final class GuardedCallout implements Callout {
     private final boolean conditionalOnFlow;
     private final ClassifyBudget budget;
     private final EngineConfig engine;
+    final CalloutRegistry registry;
 
-    GuardedCallout(RegisteredCallout reg, ClassifyBudget budget, EngineConfig engine) {
+    GuardedCallout(RegisteredCallout reg, ClassifyBudget budget, EngineConfig engine, CalloutRegistry registry) {
+        this.registry = registry;
         this.reg = reg;
         this.delegate = reg.registration().classify();
         this.conditionalOnFlow = reg.registration().has(CalloutFlags.CONDITIONAL_ON_FLOW);
         this.budget = budget;
         this.engine = engine;
     }
+
+    /** The registered callout this guard runs. */
+    RegisteredCallout registered() { return reg; }
 
     @Override
     public void classify(IncomingValues in, ClassifyContext ctx, Filter filter, ClassifyOut out) {
@@ -52,7 +57,7 @@ final class GuardedCallout implements Callout {
         boolean writeIn = out.hasWriteRight();
         ClassifyScope scope = ClassifyScope.current();
         ctx.flowContext(mine);
-        scope.enter(ctx.layer());
+        scope.enter(ctx.layer(), this);
         Throwable failure = null;
         long t0 = System.nanoTime();
         try {

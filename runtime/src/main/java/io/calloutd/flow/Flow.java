@@ -60,6 +60,8 @@ public final class Flow {
     boolean aliasInitiatorIsA;
     int aliasHash;
     Object redirect;
+    /** The table that owns the flow (callouts associate contexts through it). */
+    FlowTable table;
 
     Flow(long id, FlowKey k, Direction initiatorDirection, long now) {
         this.id = id;
@@ -123,6 +125,9 @@ public final class Flow {
     public long responderAddressLow() { return initiatorIsA ? bLow : aLow; }
     /** Responder port. */
     public int responderPort() { return initiatorIsA ? bPort : aPort; }
+
+    /** The flow table that owns this flow (for FwpsFlowAssociateContext0 from a classify), or null in tests. */
+    public FlowTable table() { return table; }
 
     /** True if the flow has an alias entry: it was redirected and its translated tuple finds it too. */
     public boolean isAliased() { return aliased; }

@@ -198,6 +198,7 @@ public final class FlowTable implements AutoCloseable {
             return null;
         }
         Flow f = new Flow(nextId++, key, direction, now);
+        f.table = this;
         f.hash = key.hash;
         index.insert(f, key.hash);
         counters.size++;
