@@ -51,7 +51,7 @@ public final class DataPathHarness implements AutoCloseable {
     public final CalloutRuntime runtime;
     public final LayerClassifier classifier;
     public final PacketPipeline pipeline;
-    private final List<CalloutInstance> instances = new ArrayList<>();
+    private final Map<UUID, CalloutInstance> instances = new java.util.LinkedHashMap<>();
 
     public DataPathHarness() {
         InjectionRouter router = new InjectionRouter();
@@ -83,10 +83,15 @@ public final class DataPathHarness implements AutoCloseable {
     /** Creates an instance of {@code factory} with {@code params}, registers it and returns its key. */
     public UUID register(CalloutFactory factory, Map<String, Object> params) throws Exception {
         CalloutInstance i = factory.create(params, runtime.services());
-        instances.add(i);
         UUID key = UUID.randomUUID();
+        instances.put(key, i);
         runtime.registry().register(i.registration(key, factory.type() + "-" + key));
         return key;
+    }
+
+    /** The instance registered under {@code key}. */
+    public CalloutInstance instance(UUID key) {
+        return instances.get(key);
     }
 
     /** Adds a filter at {@code layer} calling {@code key}; {@code conditions} adds the filter's conditions. */
@@ -127,7 +132,7 @@ public final class DataPathHarness implements AutoCloseable {
     @Override
     public void close() {
         classifier.close();
-        for (CalloutInstance i : instances) {
+        for (CalloutInstance i : instances.values()) {
             i.close();
         }
         runtime.close();

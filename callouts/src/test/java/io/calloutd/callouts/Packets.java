@@ -43,6 +43,20 @@ public final class Packets {
         return ip(s, d, IpNumber.UDP, u);
     }
 
+    public static final int SYN = 2, ACK = 16;
+
+    /** A TCP segment with {@code payload} zero bytes. */
+    public static byte[] tcp(String src, int sp, String dst, int dp, int flags, int seq, int ack, int payload) {
+        InetAddress s = addr(src), d = addr(dst);
+        org.pcap4j.packet.TcpPacket.Builder t = new org.pcap4j.packet.TcpPacket.Builder()
+                .srcPort(org.pcap4j.packet.namednumber.TcpPort.getInstance((short) sp))
+                .dstPort(org.pcap4j.packet.namednumber.TcpPort.getInstance((short) dp)).sequenceNumber(seq)
+                .acknowledgmentNumber(ack).syn((flags & SYN) != 0).ack((flags & ACK) != 0).window((short) 8192)
+                .payloadBuilder(payload > 0 ? new UnknownPacket.Builder().rawData(new byte[payload]) : null)
+                .srcAddr(s).dstAddr(d).correctLengthAtBuild(true).correctChecksumAtBuild(true).paddingAtBuild(true);
+        return ip(s, d, IpNumber.TCP, t);
+    }
+
     /** An ICMPv4 echo request or reply. */
     public static byte[] echo(String src, String dst, int id, int seq, boolean reply) {
         InetAddress s = addr(src), d = addr(dst);
