@@ -53,6 +53,9 @@ public final class GatewayDaemon implements AutoCloseable {
     private final List<PacketPipeline> pipelines = new ArrayList<>();
     private final List<LayerClassifier> classifiers = new ArrayList<>();
     private final ClassifierCounters classifierCounters = new ClassifierCounters();
+    /** Redirect records of all packet threads: proxies query original destinations here (§3.5). */
+    private final io.calloutd.redirect.RedirectRegistry redirects = new io.calloutd.redirect.RedirectRegistry();
+    private final io.calloutd.redirect.RedirectCounters redirectCounters = new io.calloutd.redirect.RedirectCounters();
     private FilterEngine engine;
     private final InjectionRouter injectionRouter = new InjectionRouter();
     private CalloutRuntime callouts;
@@ -142,6 +145,7 @@ public final class GatewayDaemon implements AutoCloseable {
             LayerClassifier classifier = new LayerClassifier(engine, flows, classifierCounters, outsideIndex,
                     callouts.registry());
             classifier.observer(observer);
+            classifier.redirects(redirects, redirectCounters);
             // Callouts that clone and reinject need wire-sized packets: super-frames are segmented while any is registered.
             classifier.segmentSuperFrames(callouts.registry()::hasCallouts);
             classifiers.add(classifier);
@@ -248,6 +252,16 @@ public final class GatewayDaemon implements AutoCloseable {
     }
 
     /** @return the classifiers' shared decision counters */
+    /** The redirect registry shared by the packet threads (original-destination queries, attached records). */
+    public io.calloutd.redirect.RedirectRegistry redirects() {
+        return redirects;
+    }
+
+    /** What the redirect data path did. */
+    public io.calloutd.redirect.RedirectCounters redirectCounters() {
+        return redirectCounters;
+    }
+
     public ClassifierCounters classifierCounters() {
         return classifierCounters;
     }
