@@ -71,12 +71,13 @@ class DdProxyLabIT {
             lab.ipIn(lab.server(), "addr", "add", A + "/24", "dev", "eth0"); // A exists: a datagram to A:7000 can land
             ExecutorService server = NetNs.executor(lab.server());
             ExecutorService client = NetNs.executor(lab.client());
+            ExecutorService echoer = NetNs.executor(lab.server()); // the echo loop keeps its own thread
             try (DaemonProcess daemon = DaemonProcess.startGateway(lab, null, "--config", config.toString());
                  DatagramSocket echo = server.submit(() -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(B), 6001))).get();
                  DatagramSocket atA5001 = server.submit(() -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(A), 5001))).get();
                  DatagramSocket atA7000 = server.submit(() -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(A), 7000))).get()) {
                 List<String> echoedFrom = Collections.synchronizedList(new ArrayList<>());
-                Future<?> echoing = server.submit(() -> {
+                Future<?> echoing = echoer.submit(() -> {
                     byte[] buf = new byte[2048];
                     while (!echo.isClosed()) {
                         DatagramPacket p = new DatagramPacket(buf, buf.length);
@@ -147,6 +148,7 @@ class DdProxyLabIT {
             } finally {
                 server.shutdownNow();
                 client.shutdownNow();
+                echoer.shutdownNow();
             }
         }
     }
