@@ -141,7 +141,7 @@ final class RunCommand implements Callable<Integer> {
                 policy = new io.calloutd.config.ConfigLoader(catalog).load(configFile);
                 // Applies the policy before the first packet is read; the API and metrics start with it.
                 management = new io.calloutd.mgmt.ManagementRuntime(configFile, policy, catalog, engine,
-                        daemon.callouts().registry(), hub, io.calloutd.mgmt.FlowView.NONE);
+                        daemon.callouts().registry(), hub, io.calloutd.mgmt.FlowView.redirectsOnly(daemon.redirects()));
                 daemon.calloutStatus(management::calloutStatus);
             }
             trace = traceFile == null ? null : LayerTraceWriter.open(traceFile);

@@ -12,6 +12,31 @@ public interface FlowView {
     List<FlowSummary> snapshot(int limit);
 
     /**
+     * The redirect records of the live redirected connection {@code client → redirectedTo} (what a proxy asks for the
+     * connection it accepted: SO_ORIGINAL_DST, §3.5); empty if there is none. Safe from any thread. Default: none.
+     */
+    default java.util.Optional<io.calloutd.redirect.RedirectRecords> redirectRecords(
+            int protocol, java.net.InetSocketAddress client, java.net.InetSocketAddress redirectedTo) {
+        return java.util.Optional.empty();
+    }
+
+    /** A view with no flows that answers redirect queries from {@code registry}. */
+    static FlowView redirectsOnly(io.calloutd.redirect.RedirectRegistry registry) {
+        return new FlowView() {
+            @Override
+            public List<FlowSummary> snapshot(int limit) {
+                return List.of();
+            }
+
+            @Override
+            public java.util.Optional<io.calloutd.redirect.RedirectRecords> redirectRecords(
+                    int protocol, java.net.InetSocketAddress client, java.net.InetSocketAddress redirectedTo) {
+                return registry.query(protocol, client, redirectedTo);
+            }
+        };
+    }
+
+    /**
      * One flow.
      *
      * @param protocol    IP protocol number

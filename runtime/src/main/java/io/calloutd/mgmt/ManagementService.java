@@ -364,6 +364,25 @@ public final class ManagementService implements AutoCloseable {
         return flows.snapshot(Math.max(1, Math.min(limit, 100_000)));
     }
 
+    /**
+     * The original destination of a redirected connection a proxy accepted (§3.5): {@code found} and, if found, the
+     * records (originalDestination/originalPort, targetId, handleId, filterId, redirectedLocal/redirectedLocalPort).
+     */
+    public synchronized ObjectNode redirectQuery(Session s, int protocol, java.net.InetSocketAddress client,
+                                                 java.net.InetSocketAddress redirectedTo) throws MgmtException {
+        live(s);
+        ObjectNode o = Json.object();
+        var r = flows.redirectRecords(protocol, client, redirectedTo);
+        o.put("found", r.isPresent());
+        r.ifPresent(rec -> o.put("originalDestination", rec.originalDestination().getAddress().getHostAddress())
+                .put("originalPort", rec.originalDestination().getPort())
+                .put("redirectedLocal", rec.redirectedLocal().getAddress().getHostAddress())
+                .put("redirectedLocalPort", rec.redirectedLocal().getPort())
+                .put("targetId", rec.localRedirectTargetPid()).put("handleId", rec.handleId())
+                .put("filterId", rec.filterId()));
+        return o;
+    }
+
     /** Re-reads and applies the configuration file (admin only); the message says what was applied or why not. */
     public synchronized String reload(Session s) throws MgmtException {
         live(s);

@@ -78,6 +78,8 @@ public final class RequestDispatcher {
             case "events.list": return array(svc.netEvents(s));
             case "option.set": svc.setOption(s, text(r, "name"), r.get("value")); return null;
             case "counters": return svc.counters(s);
+            case "redirect.query": return svc.redirectQuery(s, r.path("protocol").asInt(6),
+                    endpoint(r, "clientAddress", "clientPort"), endpoint(r, "proxyAddress", "proxyPort"));
             case "flows": return Json.MAPPER.valueToTree(svc.flows(s, r.path("limit").asInt(1000)));
             case "reload": return Json.object().put("message", svc.reload(s));
             case "sessions": return array(svc.sessions(s));
@@ -100,6 +102,20 @@ public final class RequestDispatcher {
         ArrayNode a = Json.MAPPER.createArrayNode();
         items.forEach(a::add);
         return a;
+    }
+
+    /** An IP literal and port from the request (no name resolution). */
+    private static java.net.InetSocketAddress endpoint(JsonNode r, String address, String port) throws MgmtException {
+        String a = text(r, address);
+        int p = r.path(port).asInt(-1);
+        if (!a.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*") || p < 0 || p > 65535) {
+            throw new MgmtException("FWP_E_INVALID_PARAMETER", "'" + address + "'/'" + port + "': need an IP literal and a port");
+        }
+        try {
+            return new java.net.InetSocketAddress(java.net.InetAddress.getByName(a), p);
+        } catch (java.net.UnknownHostException e) {
+            throw new MgmtException("FWP_E_INVALID_PARAMETER", "'" + address + "': not an IP address: " + a);
+        }
     }
 
     private static String text(JsonNode r, String field) throws MgmtException {
