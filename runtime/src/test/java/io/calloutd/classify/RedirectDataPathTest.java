@@ -198,6 +198,26 @@ class RedirectDataPathTest {
     }
 
     @Test
+    void reinjectedClonesOfATranslatedFlowAreTranslatedExactlyOnce() throws Exception {
+        h.callout(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY), 6001), 5001),
+                FilterAction.CALLOUT_TERMINATING, Layer.ALE_CONNECT_REDIRECT_V4);
+        CalloutDataPathTest.OutOfBandInspection oob = new CalloutDataPathTest.OutOfBandInspection(
+                h.handle(io.calloutd.callout.InjectionHandle.TRANSPORT), h.runtime.deferredWork());
+        h.callout(oob, FilterAction.CALLOUT_TERMINATING, Layer.DATAGRAM_DATA_V4);
+        h.out(FlowPackets.udp(HOST, 4000, DEST, 5001, 40));
+        assertThat(h.runPacketThreadUntil(() -> oob.completions.get() == 1, 5000)).isTrue();
+        h.in(FlowPackets.udp(PROXY, 6001, HOST, 4000, 80));
+        assertThat(h.runPacketThreadUntil(() -> oob.completions.get() == 2, 5000)).isTrue();
+
+        // The clone was taken after the outbound rewrite and before the inbound one: each is done once.
+        assertThat(h.injector.sent).containsExactly(FlowPackets.udp(HOST, 4000, PROXY, 6001, 40));
+        assertThat(h.injector.received).containsExactly(FlowPackets.udp(DEST, 5001, HOST, 4000, 80));
+        assertThat(oob.absorbed).hasValue(2);
+        assertThat(oob.failures).hasValue(0);
+        assertThat(h.classifier.flows().size()).isEqualTo(1);
+    }
+
+    @Test
     void writingWithoutAcquiringFailsAndChangesNothing() throws Exception {
         h.callout((in, ctx, f, out) -> ((ConnectRequest) ctx.layerData())
                 .remoteAddressAndPort(new InetSocketAddress(FlowPackets.addr(PROXY), 1)),
