@@ -54,6 +54,7 @@ public final class InspectCallout implements CalloutInstance {
     private final LongAdder connectsPermitted = new LongAdder(), connectsBlocked = new LongAdder();
     private final LongAdder acceptsPermitted = new LongAdder(), acceptsDropped = new LongAdder();
     private final LongAdder selfPermitted = new LongAdder(), otherAddress = new LongAdder(), notInspected = new LongAdder();
+    private final LongAdder closedPermitted = new LongAdder();
     private final LongAdder[] absorbed = {new LongAdder(), new LongAdder()};
     private final LongAdder[] reinjected = {new LongAdder(), new LongAdder()};
     private final LongAdder[] bytesInspected = {new LongAdder(), new LongAdder()};
@@ -86,7 +87,12 @@ public final class InspectCallout implements CalloutInstance {
             permit(filter, out);
             return;
         }
-        if (closed || !remote.matches(in, Field.IP_REMOTE_ADDRESS)) {
+        if (closed) { // unloading: permit instead of queueing (sample step 8)
+            closedPermitted.increment();
+            out.permit();
+            return;
+        }
+        if (!remote.matches(in, Field.IP_REMOTE_ADDRESS)) {
             otherAddress.increment();
             out.permit();
             return;
@@ -201,6 +207,7 @@ public final class InspectCallout implements CalloutInstance {
         m.put("selfInjectedPermitted", selfPermitted.sum());
         m.put("otherAddressPermitted", otherAddress.sum());
         m.put("notInspected", notInspected.sum());
+        m.put("permittedWhileClosed", closedPermitted.sum());
         m.put("blockedDrops", blockedDrops.sum());
         m.put("queueFullDrops", queueFullDrops.sum());
         m.put("injectFailures", injectFailures.sum());
