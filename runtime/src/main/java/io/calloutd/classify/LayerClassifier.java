@@ -25,7 +25,11 @@ import io.calloutd.flow.FlowTable;
 import io.calloutd.packet.ParsedPacket;
 import io.calloutd.packet.TcpHeader;
 import io.calloutd.pipeline.Direction;
+import io.calloutd.pipeline.PacketOutput;
 import io.calloutd.pipeline.VerdictHook;
+import io.calloutd.stream.StreamConfig;
+import io.calloutd.stream.StreamCounters;
+import io.calloutd.stream.StreamLayer;
 import java.util.function.LongSupplier;
 
 /**
@@ -81,6 +85,10 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private LongSupplier clock = System::nanoTime;
     private java.util.function.BooleanSupplier segmentSuperFrames = () -> false;
     private long nextExpireNanos;
+    /** The stream layer: TCP connections a STREAM callout filter matches go through it (§6). */
+    private final StreamLayer stream;
+    /** Set by {@link #upperLayer} when the segment belongs to an engaged connection: it goes to the stream last. */
+    private Flow streamFlow;
 
     /**
      * @param engine          the filter engine (shared by all packet threads)
@@ -98,6 +106,24 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
                 contextListener == null ? FlowDeleteListener.NONE : contextListener, () -> observer));
         this.layerData = new LayerDataView(interfaceIndex);
         ctx.metadata(meta);
+        this.stream = new StreamLayer(engine, StreamConfig.DEFAULTS, new StreamCounters(),
+                io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+        stream.flowTable(flows);
+    }
+
+    /** This thread's stream layer (its counters, and the {@link io.calloutd.stream.StreamControl} callouts use). */
+    public StreamLayer stream() {
+        return stream;
+    }
+
+    @Override
+    public void attachOutput(PacketOutput output) {
+        stream.output(output);
+    }
+
+    @Override
+    public void packetThread(java.util.concurrent.Executor executor) {
+        stream.packetThread(executor);
     }
 
     /** Installs (or with null removes) the observer that sees every classification. */
@@ -201,6 +227,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         if (now - nextExpireNanos >= 0) {
             nextExpireNanos = now + EXPIRE_INTERVAL_NANOS;
             flows.expire(now);
+            stream.sweep();
         }
         prepare(p, d, reassembled);
         return d == Direction.OUTBOUND ? outbound(p, now) : inbound(p, now, reassembled);
@@ -221,6 +248,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         ctx.metadata(meta);
         layerData.packet(p, d, injectionTag);
         indicationFlow = null;
+        streamFlow = null;
     }
 
     private Verdict outbound(ParsedPacket p, long now) {
@@ -258,7 +286,10 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         } finally {
             indicationFlow = null; // the transport and IP packet layers carry no flow
         }
-        return transportAndPacket(l.outboundTransport, l.outboundIpPacket);
+        Verdict v = transportAndPacket(l.outboundTransport, l.outboundIpPacket);
+        // An engaged connection's segment reaches the stream after its packet layers: what the stream emits is
+        // rebuilt from it and not indicated at the packet layers again (§6.7).
+        return v == Verdict.PERMIT && streamFlow != null ? stream.segment(streamFlow, p, Direction.OUTBOUND) : v;
     }
 
     private Verdict inbound(ParsedPacket p, long now, boolean reassembled) {
@@ -290,7 +321,10 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             if (ale != Verdict.PERMIT) {
                 return ale;
             }
-            return upperLayer(flow, l) == Verdict.BLOCK ? blocked() : Verdict.PERMIT;
+            if (upperLayer(flow, l) == Verdict.BLOCK) {
+                return blocked();
+            }
+            return streamFlow != null ? stream.segment(streamFlow, p, Direction.INBOUND) : Verdict.PERMIT;
         } finally {
             indicationFlow = null;
         }
@@ -379,13 +413,28 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         return Verdict.PERMIT;
     }
 
-    /** DATAGRAM_DATA for non-TCP flows, STREAM for TCP segments that carry data or a FIN (disconnect). */
+    /**
+     * DATAGRAM_DATA for non-TCP flows, STREAM for TCP segments that carry data or a FIN (disconnect). A connection a
+     * stream callout filter matches is engaged with the stream layer (all its later segments, with data or not, go
+     * there); any other gets one STREAM classification per segment, as cheap as before.
+     */
     private Verdict upperLayer(Flow flow, LayerSet l) {
         if (facts.isTcp()) {
-            if (flow == null || (facts.payloadLength == 0 && (facts.tcpFlags & TcpHeader.FIN) == 0)) {
+            if (flow == null) {
+                return Verdict.PERMIT;
+            }
+            if (flow.attachment() != null && stream.isEngaged(flow)) {
+                streamFlow = flow;
+                return Verdict.PERMIT;
+            }
+            if (facts.payloadLength == 0 && (facts.tcpFlags & TcpHeader.FIN) == 0) {
                 return Verdict.PERMIT;
             }
             setDirection(flow.initiatorDirection());
+            if (stream.engage(flow, l.stream, in)) {
+                streamFlow = flow;
+                return Verdict.PERMIT;
+            }
             return classify(l.stream, 0);
         }
         setDirection(facts.direction); // at DATAGRAM_DATA the direction is the packet's (check 56)
@@ -479,5 +528,6 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     @Override
     public void close() {
         flows.close();
+        stream.close();
     }
 }

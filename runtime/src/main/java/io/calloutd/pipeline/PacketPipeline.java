@@ -42,6 +42,8 @@ import java.util.concurrent.Executor;
 public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     /** Injections that may wait for one packet thread by default. */
     public static final int DEFAULT_INJECTION_QUEUE = 1024;
+    /** Packets the verdict hook may originate per packet it decides (rebuilt stream segments). */
+    static final int HOOK_OUTPUT_QUEUE = 4096;
 
     private final PacketParser parser = new PacketParser();
     private final HeaderRebuilder rebuilder = new HeaderRebuilder();
@@ -58,7 +60,13 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     /** Last queue each direction's packets were read from: receive-path injections are written there. */
     private final TunQueue[] lastQueue = new TunQueue[Direction.values().length];
     private boolean emittingInjected;
+    private boolean emittingHook;
     private boolean draining;
+    /** Packets the hook originated, waiting for the packet being decided to finish (a ring; allocation-free). */
+    private final ByteBuf[] hookPackets = new ByteBuf[HOOK_OUTPUT_QUEUE];
+    private final Direction[] hookDirections = new Direction[HOOK_OUTPUT_QUEUE];
+    private int hookHead, hookCount;
+    private boolean busy;
 
     /**
      * @param hook       decides each well-formed packet or reassembled datagram
@@ -95,6 +103,54 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
         }
         this.fragments = new FragmentStage(reassembly, alloc);
         this.alloc = alloc;
+        hook.attachOutput(this::hookSend);
+    }
+
+    /** {@link PacketOutput} of the hook: queued behind the packet being processed, else sent at once. */
+    private boolean hookSend(ByteBuf packet, Direction direction) {
+        if (hookCount == hookPackets.length) {
+            packet.release();
+            counters.hookRefused.increment();
+            return false;
+        }
+        int k = (hookHead + hookCount) % hookPackets.length;
+        hookPackets[k] = packet;
+        hookDirections[k] = direction;
+        hookCount++;
+        if (!busy) {
+            flushHookOutput();
+        }
+        return true;
+    }
+
+    /** Sends what the hook originated (after the packet that caused it). */
+    private void flushHookOutput() {
+        boolean wasBusy = busy;
+        busy = true;
+        try {
+            while (hookCount > 0) {
+                ByteBuf packet = hookPackets[hookHead];
+                Direction d = hookDirections[hookHead];
+                hookPackets[hookHead] = null;
+                hookHead = (hookHead + 1) % hookPackets.length;
+                hookCount--;
+                try {
+                    if (parser.parse(packet, parsed) != null) {
+                        counters.hookFailed.increment();
+                        continue;
+                    }
+                    emittingHook = true;
+                    emit(lastQueue[d.ordinal()], packet, egress.get(d), 0, 0, false);
+                } catch (RuntimeException e) {
+                    counters.hookFailed.increment();
+                } finally {
+                    emittingHook = false;
+                    packet.release();
+                }
+            }
+        } finally {
+            busy = wasBusy;
+        }
     }
 
     /**
@@ -104,6 +160,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
      */
     public void injectionExecutor(Executor packetThread) {
         injections.packetThread(packetThread);
+        hook.packetThread(packetThread);
     }
 
     /**
@@ -117,11 +174,14 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             if (queue != null) {
                 lastQueue[direction.ordinal()] = queue;
             }
+            busy = true;
             try {
                 process(queue, packet, direction, out);
             } finally {
                 packet.release();
+                busy = false;
             }
+            flushHookOutput();
             if (!injections.isEmpty()) {
                 drainInjections(); // what callouts injected while this packet was classified
             }
@@ -222,6 +282,8 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             return 0; // a completion routine called back into us: the outer drain continues
         }
         draining = true;
+        boolean wasBusy = busy;
+        busy = true;
         int n = 0;
         try {
             InjectedPacket p;
@@ -231,6 +293,10 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             }
         } finally {
             draining = false;
+            busy = wasBusy;
+        }
+        if (!wasBusy) {
+            flushHookOutput();
         }
         if (!injections.isEmpty()) {
             injections.wakeUp();
@@ -375,7 +441,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
                 return false;
             }
             default -> { // MALFORMED
-                (emittingInjected ? counters.injectedMalformed
+                (emittingHook ? counters.hookFailed : emittingInjected ? counters.injectedMalformed
                         : reassembled ? counters.datagramsDropped : counters.dropsMalformed).increment();
                 return false;
             }
@@ -383,7 +449,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     }
 
     private java.util.concurrent.atomic.LongAdder tooBig(boolean reassembled) {
-        return emittingInjected ? counters.injectedTooBig : reassembled ? counters.datagramsDropped : counters.dropsTooBig;
+        return emittingHook ? counters.hookFailed : emittingInjected ? counters.injectedTooBig : reassembled ? counters.datagramsDropped : counters.dropsTooBig;
     }
 
     private boolean inject(TunQueue queue, ByteBuf packet, int version, Egress out, boolean reassembled) {
@@ -394,6 +460,8 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
         if (result == InjectionResult.INJECTED) {
             if (emittingInjected) {
                 counters.injectedOut.increment();
+            } else if (emittingHook) {
+                counters.hookOut.increment();
             }
             counters.packetsOut.increment();
             counters.bytesOut.add(length);
@@ -403,7 +471,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             }
             return true;
         }
-        (emittingInjected ? counters.injectedFailed : reassembled ? counters.datagramsDropped
+        (emittingHook ? counters.hookFailed : emittingInjected ? counters.injectedFailed : reassembled ? counters.datagramsDropped
                 : counters.dropsInjectionFailed).increment();
         return false;
     }
@@ -411,6 +479,12 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     /** Releases every datagram still waiting for fragments. */
     @Override
     public void close() {
+        while (hookCount > 0) {
+            hookPackets[hookHead].release();
+            hookPackets[hookHead] = null;
+            hookHead = (hookHead + 1) % hookPackets.length;
+            hookCount--;
+        }
         InjectedPacket p;
         while ((p = injections.poll()) != null) {
             p.complete(CalloutStatus.REFUSED); // never written: the pipeline is going away
