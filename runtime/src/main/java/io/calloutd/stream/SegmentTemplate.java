@@ -41,6 +41,27 @@ final class SegmentTemplate {
         return true;
     }
 
+    /**
+     * Derives the other direction's header from {@code p} (addresses and ports swapped, options blanked), for a
+     * direction that has not sent a segment since engagement (a RST of DROP_CONNECTION must still reach it).
+     */
+    boolean captureReversed(ParsedPacket p) {
+        if (!capture(p)) return false;
+        int a = version == 4 ? 12 : 8, n = version == 4 ? 4 : 16;
+        for (int i = 0; i < n; i++) {
+            byte t = header[a + i];
+            header[a + i] = header[a + n + i];
+            header[a + n + i] = t;
+        }
+        for (int i = 0; i < 2; i++) {
+            byte t = header[ipLength + i];
+            header[ipLength + i] = header[ipLength + 2 + i];
+            header[ipLength + 2 + i] = t;
+        }
+        for (int k = ipLength + 20; k < length; k++) header[k] = 1;
+        return true;
+    }
+
     private static void blankSack(byte[] h, int from, int end) {
         int i = from;
         while (i < end) {

@@ -58,6 +58,7 @@ final class StreamConnection implements StreamWaterfall.Dropper {
         if (!me.started) me.start(t.sequenceNumber());
         if ((flags & TcpHeader.ACK) != 0) {
             int ack = t.acknowledgmentNumber();
+            if (!other.started) other.seqHint = ack;
             other.onAck(ack);
             me.ackOut = other.translateAck(ack);
             me.hasAck = true;
@@ -73,6 +74,7 @@ final class StreamConnection implements StreamWaterfall.Dropper {
             env.counters.dropConnectionGone.increment(); // headers too long to rebuild from
             return Verdict.BLOCK;
         }
+        if (!other.template.isSet()) other.template.captureReversed(p);
         int cap = env.config.mtu() - me.template.ipHeaderLength() - me.template.tcpHeaderLength();
         if (len > me.mss) me.mss = Math.min(len, cap);
         if (len == 0 && !fin) {
@@ -84,6 +86,11 @@ final class StreamConnection implements StreamWaterfall.Dropper {
         }
         long off = me.inNxt + (t.sequenceNumber() - (int) (me.base + me.inNxt));
         long end = off + len;
+        if (end <= 0 && !fin) { // bytes from before engagement (both spaces coincide there): passed on as they are
+            PacketChecksums.writeTransport(p);
+            env.counters.segmentsRewritten.increment();
+            return Verdict.PERMIT;
+        }
         if (off > me.inNxt) {
             env.counters.dropOutOfOrder.increment(); // the sender retransmits once the hole is acknowledged
             return Verdict.BLOCK;

@@ -16,7 +16,7 @@ final class StreamEnv {
     final ClassifyOut out = new ClassifyOut();
     final StreamCalloutIo io = new StreamCalloutIo();
     final StreamCounters counters;
-    final StreamConfig config;
+    StreamConfig config;
     final ByteBufAllocator alloc;
     final StreamControl control;
     FlowTable flows;

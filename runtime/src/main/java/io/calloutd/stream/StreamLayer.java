@@ -60,6 +60,9 @@ public final class StreamLayer implements StreamControl, AutoCloseable {
     /** The flow table of this packet thread (classify bracketing, killing dropped connections). */
     public void flowTable(FlowTable flows) { env.flows = flows; }
 
+    /** Replaces the limits (before traffic; connections engaged earlier see the new limits too). */
+    public void config(StreamConfig config) { env.config = java.util.Objects.requireNonNull(config); }
+
     /** Where rebuilt segments go. */
     public void output(PacketOutput output) { env.output = output; }
 

@@ -123,8 +123,12 @@ final class TcpDirection implements StreamSink {
         }
     }
 
+    /** Before this direction sent anything since engagement: its next sequence number as the other side acknowledged it. */
+    int seqHint;
+
     /** Sequence number for a segment without data right now. */
     int nextSeq() {
+        if (!started) return seqHint;
         return (int) (base + sentNxt + (finSent ? 1 : 0));
     }
 
