@@ -2,17 +2,17 @@
 # Builds the calloutd images without any registry:
 #   calloutd-base:<hash>|latest  Debian bookworm minbase made with debootstrap and `docker import`
 #   calloutd-peer:latest         FROM the base; client/server hosts
-#   calloutd-daemon:latest       FROM the base + runtime/target/calloutd.jar
+#   calloutd-daemon:latest       FROM the base + callouts/target/calloutd.jar (runtime + built-in callouts)
 # Usage: docker/build-images.sh [all|base|peer|daemon]...   (default: all; works from any cwd;
 #        all skips the daemon image with a warning when the jar is missing, daemon fails instead)
-# Env:   CALLOUTD_JAR (default <repo>/runtime/target/calloutd.jar)
+# Env:   CALLOUTD_JAR (default <repo>/callouts/target/calloutd.jar)
 #        CALLOUTD_DEBIAN_MIRROR (default: taken from this machine's apt sources)
 #        CALLOUTD_REBUILD_BASE=1 forces a new base even if the hash tag exists
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
-JAR=${CALLOUTD_JAR:-$REPO/runtime/target/calloutd.jar}
+JAR=${CALLOUTD_JAR:-$REPO/callouts/target/calloutd.jar}
 SUITE=bookworm
 VARIANT=minbase
 # Everything the daemon and the peers need; keep it lean (Depends only, no Recommends).
@@ -108,7 +108,7 @@ build_from_base() { # name dockerfile-dir context-dir
 build_peer() { build_from_base calloutd-peer "$HERE/images/peer" "$HERE/images/peer"; }
 
 build_daemon() {
-  [[ -f $JAR ]] || die "daemon jar $JAR missing; build it: mvn -B -ntp -q -pl runtime -am package -DskipTests"
+  [[ -f $JAR ]] || die "daemon jar $JAR missing; build it: mvn -B -ntp -q -pl callouts -am package -DskipTests"
   local ctx; ctx=$(mktemp -d /var/tmp/calloutd-daemon-ctx.XXXXXX)
   cp "$HERE/images/daemon/Dockerfile" "$JAR" "$ctx/"
   [[ $(basename "$JAR") == calloutd.jar ]] || mv "$ctx/$(basename "$JAR")" "$ctx/calloutd.jar"

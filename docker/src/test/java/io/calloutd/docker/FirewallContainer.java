@@ -50,6 +50,18 @@ public final class FirewallContainer extends GenericContainer<FirewallContainer>
         });
     }
 
+    /** Where {@link #withPolicy} puts the policy file. */
+    public static final String POLICY_FILE = "/etc/calloutd/policy.yaml";
+
+    /**
+     * Starts the daemon with {@code --config} and this policy (YAML); change it later with
+     * {@link GatewayLab#applyPolicy}, which rewrites the file and sends SIGHUP.
+     */
+    public FirewallContainer withPolicy(String yaml) {
+        withCopyToContainer(org.testcontainers.images.builder.Transferable.of(yaml), POLICY_FILE);
+        return withEnv("CALLOUTD_CONFIG", POLICY_FILE);
+    }
+
     /** Docker allows only one network at create time (API 1.41), so join the second before start. */
     @Override
     protected void containerIsCreated(String containerId) {

@@ -34,9 +34,21 @@ public final class GatewayLab implements AutoCloseable {
 
     /** Builds/reuses the images, creates the networks and starts all three containers. */
     public static GatewayLab start() throws IOException, InterruptedException {
+        return start(null);
+    }
+
+    /**
+     * As {@link #start()}, the daemon running with {@code policyYaml} as its policy file (null: no {@code --config}).
+     * Container addresses are only known once the lab runs: start with a policy that needs none, then
+     * {@link #applyPolicy} the real one.
+     */
+    public static GatewayLab start(String policyYaml) throws IOException, InterruptedException {
         CalloutdImages.ensureBuilt();
         LabNetworks networks = LabNetworks.create();
         FirewallContainer firewall = new FirewallContainer(networks);
+        if (policyYaml != null) {
+            firewall.withPolicy(policyYaml);
+        }
         GenericContainer<?> client = peer(networks.inside());
         GenericContainer<?> server = peer(networks.outside());
         GatewayLab lab = new GatewayLab(networks, firewall, client, server);
@@ -58,6 +70,37 @@ public final class GatewayLab implements AutoCloseable {
         return c.withNetwork(network)
                 .withCommand("sleep", "infinity")
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN));
+    }
+
+    /**
+     * Replaces the daemon's policy file with {@code yaml} and reloads it (SIGHUP); returns when the daemon logged
+     * that it applied it, and fails with the daemon's message when it rejected it.
+     */
+    public void applyPolicy(String yaml) throws InterruptedException {
+        int applied = count(firewall.getLogs(), "SIGHUP: applied");
+        int rejected = count(firewall.getLogs(), "SIGHUP reload rejected");
+        firewall.copyFileToContainer(org.testcontainers.images.builder.Transferable.of(yaml), FirewallContainer.POLICY_FILE);
+        firewall.getDockerClient().killContainerCmd(firewall.getContainerId()).withSignal("HUP").exec();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            String logs = firewall.getLogs();
+            if (count(logs, "SIGHUP: applied") > applied) {
+                return;
+            }
+            if (count(logs, "SIGHUP reload rejected") > rejected) {
+                throw new IllegalStateException("policy rejected: " + logs.substring(logs.lastIndexOf("SIGHUP reload rejected")));
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("daemon did not report the reload within 20 s");
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /** The daemon's first stats that said {@code ready}. */

@@ -12,5 +12,6 @@ if [ -z "$inside" ] || [ -z "$outside" ]; then
 fi
 echo "calloutd-lab: inside=$inside outside=$outside"
 # exec: java becomes PID 1 so `docker stop` delivers SIGTERM to the daemon itself.
+# With CALLOUTD_CONFIG the policy file is applied at start and re-read on SIGHUP.
 exec java -jar /opt/calloutd/calloutd.jar run --gateway --inside "$inside" --outside "$outside" \
-  --stats-file "$CALLOUTD_STATS_FILE"
+  --stats-file "$CALLOUTD_STATS_FILE" ${CALLOUTD_CONFIG:+--config "$CALLOUTD_CONFIG"}

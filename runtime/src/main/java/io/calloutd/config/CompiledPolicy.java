@@ -22,6 +22,27 @@ public record CompiledPolicy(String source, PolicyFile file, List<Sublayer> subl
      * @param key      callout key
      * @param type     catalog type
      * @param callout  the instance
+     * @param params   the parameters it was created with (an unchanged instance survives a reload)
      */
-    public record CalloutInstance(String id, UUID key, String type, Callout callout) { }
+    public record CalloutInstance(String id, UUID key, String type, io.calloutd.callout.CalloutInstance callout,
+                                  java.util.Map<String, Object> params) {
+        /** True if {@code o} was created from the same type and parameters. */
+        public boolean sameDefinition(CalloutInstance o) {
+            return o != null && type.equals(o.type) && params.equals(o.params);
+        }
+
+        /** Closes the instance, logging instead of throwing. */
+        public void close() {
+            try {
+                callout.close();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(CompiledPolicy.class).warn("closing callout {}: {}", id, e.toString());
+            }
+        }
+    }
+
+    /** Closes every callout instance (a policy that was rejected, or replaced). */
+    public void closeCallouts() {
+        callouts.forEach(CalloutInstance::close);
+    }
 }

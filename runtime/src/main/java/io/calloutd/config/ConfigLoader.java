@@ -48,6 +48,31 @@ public final class ConfigLoader {
 
     /** Parses a document; {@code yaml} false means JSON. */
     public CompiledPolicy parse(String source, byte[] doc, boolean yaml) throws ConfigException {
+        Bound b = bind(source, doc, yaml);
+        try {
+            return compile(source, b.file());
+        } catch (DefinitionException e) {
+            throw b.locations().error(source, e);
+        }
+    }
+
+    /**
+     * Reads only the settings of {@code file} (syntax and field types checked, definitions not compiled, no callout
+     * created): what the daemon needs before its engine exists, e.g. the net event settings.
+     */
+    public static PolicyFile settings(Path file) throws ConfigException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), 0, 0, "", "cannot read: " + e);
+        }
+        return bind(file.toString(), bytes, !file.toString().endsWith(".json")).file();
+    }
+
+    private record Bound(PolicyFile file, ConfigLocations locations) { }
+
+    private static Bound bind(String source, byte[] doc, boolean yaml) throws ConfigException {
         JsonFactory factory = yaml ? new YAMLFactory() : new JsonFactory();
         ObjectMapper mapper = new ObjectMapper(factory)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -71,11 +96,7 @@ public final class ConfigLoader {
             throw new ConfigException(source, 0, 0, "", e.getMessage());
         }
         if (pf == null) pf = new PolicyFile(null, null, null, null, null, null, null, null, null);
-        try {
-            return compile(source, pf);
-        } catch (DefinitionException e) {
-            throw locations.error(source, e);
-        }
+        return new Bound(pf, locations);
     }
 
     private static ConfigException bindingError(String source, JsonProcessingException e, ConfigLocations locations) {
@@ -146,6 +167,17 @@ public final class ConfigLoader {
     }
 
     private CompiledPolicy compile(String source, PolicyFile pf) throws DefinitionException {
+        List<CompiledPolicy.CalloutInstance> created = new ArrayList<>();
+        try {
+            return compile(source, pf, created);
+        } catch (DefinitionException | RuntimeException e) {
+            created.forEach(CompiledPolicy.CalloutInstance::close); // a rejected file leaves nothing running
+            throw e;
+        }
+    }
+
+    private CompiledPolicy compile(String source, PolicyFile pf, List<CompiledPolicy.CalloutInstance> callouts)
+            throws DefinitionException {
         Map<String, UUID> sublayerIds = new HashMap<>();
         List<Sublayer> sublayers = new ArrayList<>();
         for (int i = 0; i < pf.sublayers().size(); i++) {
@@ -159,23 +191,30 @@ public final class ConfigLoader {
             sublayers.add(new Sublayer(key, d.name() != null ? d.name() : id, w));
         }
         Map<String, UUID> calloutIds = new HashMap<>();
-        List<CompiledPolicy.CalloutInstance> callouts = new ArrayList<>();
         for (int i = 0; i < pf.callouts().size(); i++) {
             CalloutDef d = pf.callouts().get(i);
             String at = "/callouts/" + i;
             String id = requireId(d.id(), at, calloutIds.containsKey(d.id()), "callout");
             if (d.type() == null) throw new DefinitionException(at + "/type", "missing field 'type'");
             Optional<CalloutCatalog.CalloutType> type = catalog.type(d.type());
-            if (type.isEmpty()) throw new DefinitionException(at + "/type", "unknown callout type '" + d.type() + "'");
-            io.calloutd.engine.Callout instance;
+            if (type.isEmpty()) {
+                throw new DefinitionException(at + "/type", "unknown callout type '" + d.type() + "'"
+                        + (catalog.names().isEmpty() ? "" : " (known: " + String.join(", ", catalog.names()) + ")"));
+            }
+            io.calloutd.callout.CalloutInstance instance;
             try {
                 instance = type.get().create(d.params() == null ? Map.of() : d.params());
             } catch (IllegalArgumentException e) {
-                throw new DefinitionException(at + "/params", e.getMessage());
+                String msg = String.valueOf(e.getMessage());
+                int colon = msg.indexOf(':');
+                // CalloutParams messages start with the parameter name: point at it.
+                String field = colon > 0 && msg.substring(0, colon).matches("[A-Za-z0-9_.-]+") ? "/" + msg.substring(0, colon) : "";
+                throw new DefinitionException(at + "/params" + field, msg);
             }
             UUID key = d.key() != null ? d.key() : derivedKey("callout", id);
             calloutIds.put(id, key);
-            callouts.add(new CompiledPolicy.CalloutInstance(id, key, d.type(), instance));
+            callouts.add(new CompiledPolicy.CalloutInstance(id, key, d.type(), instance,
+                    d.params() == null ? Map.of() : d.params()));
         }
         FilterCompiler.Resolver resolver = new FilterCompiler.Resolver() {
             @Override public UUID sublayer(String ref, String pointer) throws DefinitionException {

@@ -82,15 +82,31 @@ public final class GatewayDaemon implements AutoCloseable {
     public static GatewayDaemon start(GatewayConfig config, FilterEngine engine, FlowConfig flows,
                                       ClassificationObserver observer, InjectionPath outboundPath,
                                       ReassemblyConfig reassembly) throws IOException {
+        return prepare(config, engine).start(flows, observer, outboundPath, reassembly);
+    }
+
+    /**
+     * The first half of {@link #start(GatewayConfig, FilterEngine, FlowConfig, ClassificationObserver, InjectionPath,
+     * ReassemblyConfig)}: the callout runtime exists (so a policy's callouts can be created and registered with its
+     * services) but no device, thread or route does yet. Call {@link #start(FlowConfig, ClassificationObserver,
+     * InjectionPath, ReassemblyConfig)} next, or {@link #close()}.
+     */
+    public static GatewayDaemon prepare(GatewayConfig config, FilterEngine engine) {
         GatewayDaemon d = new GatewayDaemon(config);
         d.engine = engine;
+        // Before the packet threads: their classifiers hand flow-context deletes to its registry.
+        d.callouts = new CalloutRuntime(engine, d.injectionRouter, CalloutRuntime.Config.defaults());
+        return d;
+    }
+
+    /** Creates the TUNs, starts the packet threads and installs the routing; on failure everything is torn down. */
+    public GatewayDaemon start(FlowConfig flows, ClassificationObserver observer, InjectionPath outboundPath,
+                               ReassemblyConfig reassembly) throws IOException {
         try {
-            // Before the packet threads: their classifiers hand flow-context deletes to its registry.
-            d.callouts = new CalloutRuntime(engine, d.injectionRouter, CalloutRuntime.Config.defaults());
-            d.startUp(flows, observer, outboundPath, reassembly);
-            return d;
+            startUp(flows, observer, outboundPath, reassembly);
+            return this;
         } catch (IOException | RuntimeException e) {
-            d.close();
+            close();
             throw e;
         }
     }
@@ -190,6 +206,18 @@ public final class GatewayDaemon implements AutoCloseable {
     /** @return the engine's net event ring, or null */
     public io.calloutd.engine.BoundedNetEventSink netEvents() {
         return netEvents;
+    }
+
+    private volatile java.util.function.Supplier<Map<String, Map<String, Object>>> calloutStatus = Map::of;
+
+    /** Supplies what configured callout instances report (the policy's; set by the run command). */
+    public void calloutStatus(java.util.function.Supplier<Map<String, Map<String, Object>>> s) {
+        this.calloutStatus = s;
+    }
+
+    /** What configured callout instances report, by config id. */
+    public Map<String, Map<String, Object>> calloutStatus() {
+        return calloutStatus.get();
     }
 
     /** @return the callout runtime (registry, injection, deferred work, plug-ins) over {@link #engine()} */

@@ -120,20 +120,40 @@ final class RunCommand implements Callable<Integer> {
         boolean failClosed = failMode == FailMode.CLOSED && !failOpen;
         GatewayConfig config = new GatewayConfig(inside, outside, tunPrefix, queues, table, rulePriority, mark, failClosed,
                 noOffload ? EnumSet.noneOf(TunOffload.class) : offloads);
-        // The policy is validated before anything else starts: a bad file stops the daemon with file:line:field.
-        io.calloutd.config.CompiledPolicy policy = configFile == null ? null
-                : new io.calloutd.config.ConfigLoader(io.calloutd.config.CalloutCatalog.EMPTY).load(configFile);
-        io.calloutd.mgmt.NetEventHub hub = policy == null ? null : io.calloutd.mgmt.ManagementRuntime.newEventHub(policy);
+        // The settings are read first (the engine's net event hub depends on them); the whole policy, callouts
+        // included, is validated before any device, thread or route exists: a bad file stops the daemon with
+        // file:line:field.
+        io.calloutd.config.PolicyFile settings = configFile == null ? null : io.calloutd.config.ConfigLoader.settings(configFile);
+        io.calloutd.mgmt.NetEventHub hub = settings == null ? null : io.calloutd.mgmt.ManagementRuntime.newEventHub(settings);
         long started = System.currentTimeMillis();
         BoundedNetEventSink netEvents = new BoundedNetEventSink(1024);
         FilterEngine engine = new FilterEngine(EngineConfig.defaults().withDefaultVerdict(defaultVerdict)
                 .withNetEvents(hub == null ? netEvents : new TeeNetEventSink(netEvents, hub)));
-        // Applies the policy before the first packet is read; the API and metrics start with it.
-        io.calloutd.mgmt.ManagementRuntime management = policy == null ? null : new io.calloutd.mgmt.ManagementRuntime(
-                configFile, policy, io.calloutd.config.CalloutCatalog.EMPTY, engine, hub, io.calloutd.mgmt.FlowView.NONE);
-        LayerTraceWriter trace = traceFile == null ? null : LayerTraceWriter.open(traceFile);
-        GatewayDaemon daemon = GatewayDaemon.start(config, engine, flowConfig(policy), trace, outboundInjection,
-                ReassemblyConfig.DEFAULTS);
+        GatewayDaemon daemon = GatewayDaemon.prepare(config, engine);
+        io.calloutd.mgmt.ManagementRuntime management = null;
+        LayerTraceWriter trace = null;
+        io.calloutd.config.CompiledPolicy policy = null;
+        try {
+            // Built-in callouts (the callouts module) and any CalloutFactory on the class path, by type name.
+            io.calloutd.config.CalloutCatalog catalog = io.calloutd.config.CalloutCatalog.discover(
+                    RunCommand.class.getClassLoader(), daemon.callouts().services());
+            if (configFile != null) {
+                policy = new io.calloutd.config.ConfigLoader(catalog).load(configFile);
+                // Applies the policy before the first packet is read; the API and metrics start with it.
+                management = new io.calloutd.mgmt.ManagementRuntime(configFile, policy, catalog, engine,
+                        daemon.callouts().registry(), hub, io.calloutd.mgmt.FlowView.NONE);
+                daemon.calloutStatus(management::calloutStatus);
+            }
+            trace = traceFile == null ? null : LayerTraceWriter.open(traceFile);
+            daemon.start(flowConfig(policy), trace, outboundInjection, ReassemblyConfig.DEFAULTS);
+        } catch (Exception e) {
+            if (management != null) management.close();
+            daemon.close();
+            if (trace != null) trace.close();
+            throw e;
+        }
+        final io.calloutd.mgmt.ManagementRuntime mgmt = management;
+        final LayerTraceWriter traceWriter = trace;
         daemon.netEvents(netEvents);
         if (pluginDir != null) {
             try {
@@ -167,7 +187,7 @@ final class RunCommand implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), sig -> stopRequested.countDown());
         }
         // Without a handler the JVM treats HUP as a stop; it is the reload signal (systemd ExecReload).
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reload(management, daemon, started, running.get()));
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reload(mgmt, daemon, started, running.get()));
         AtomicBoolean closed = new AtomicBoolean();
         Runnable shutdown = () -> {
             if (!closed.compareAndSet(false, true)) {
@@ -176,10 +196,10 @@ final class RunCommand implements Callable<Integer> {
             running.set(false);
             LOG.info("stopping: restoring routing and removing the TUN devices");
             stats.shutdownNow();
-            if (management != null) management.close();
+            if (mgmt != null) mgmt.close();
             daemon.close();
-            if (trace != null) {
-                trace.close();
+            if (traceWriter != null) {
+                traceWriter.close();
             }
             writeStats(daemon, started, false);
             if (pidFile != null) {

@@ -60,6 +60,7 @@ import java.util.TreeMap;
  * @param netEvents             the latest net events (newest last), as text
  * @param callouts              per registered callout (by name): invocations, failures, overruns, skipped, maxNanos
  * @param injections            callout injections through the pipelines (accepted, refused, out, blocked, ...)
+ * @param calloutInstances      per configured callout instance (by config id): its type and what it reports
  */
 public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, long bytesIn, long packetsOut,
                             long bytesOut, long inbound, long outbound, long reinjectedReceivePath,
@@ -71,7 +72,7 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
                             long gsoSegments, long checksumsCompleted, long dropsGso,
                             Map<String, Long> classifier, Map<String, Map<String, Long>> layers, long flows,
                             List<NetEvent> netEvents, Map<String, Map<String, Long>> callouts,
-                            Map<String, Long> injections) {
+                            Map<String, Long> injections, Map<String, Map<String, Object>> calloutInstances) {
 
     /** Reads the daemon's counters now. */
     public static StatsSnapshot of(boolean ready, long uptimeMillis, GatewayDaemon daemon) {
@@ -105,7 +106,7 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
                 classifier(daemon),
                 layers(daemon.engine()), daemon.classifiers().stream().mapToLong(l -> l.flows().size()).sum(),
                 daemon.netEvents() == null ? List.of() : tail(daemon.netEvents().snapshot(), 100),
-                callouts(daemon), injections(c));
+                callouts(daemon), injections(c), daemon.calloutStatus());
     }
 
     private static Map<String, Map<String, Long>> callouts(GatewayDaemon daemon) {

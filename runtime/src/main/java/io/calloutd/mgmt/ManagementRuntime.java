@@ -30,7 +30,12 @@ public final class ManagementRuntime implements AutoCloseable {
 
     /** A net event hub sized from the config's {@code netEvents.capacity} (default 4096). */
     public static NetEventHub newEventHub(CompiledPolicy p) {
-        PolicyFile.NetEventSettings ne = p.file().netEvents();
+        return newEventHub(p.file());
+    }
+
+    /** A net event hub sized from the settings' {@code netEvents.capacity} (default 4096). */
+    public static NetEventHub newEventHub(PolicyFile settings) {
+        PolicyFile.NetEventSettings ne = settings.netEvents();
         NetEventHub hub = new NetEventHub(ne != null && ne.capacity() != null ? ne.capacity() : 4096, 50);
         if (ne != null && ne.collect() != null) hub.collect(ne.collect());
         return hub;
@@ -43,9 +48,18 @@ public final class ManagementRuntime implements AutoCloseable {
      */
     public ManagementRuntime(Path configFile, CompiledPolicy initial, CalloutCatalog catalog, FilterEngine engine,
                              NetEventHub events, FlowView flows) throws Exception {
+        this(configFile, initial, catalog, engine, null, events, flows);
+    }
+
+    /**
+     * As above, registering the configuration's callouts through {@code registry} (null: on the engine directly).
+     */
+    public ManagementRuntime(Path configFile, CompiledPolicy initial, CalloutCatalog catalog, FilterEngine engine,
+                             io.calloutd.callout.CalloutRegistry registry, NetEventHub events, FlowView flows)
+            throws Exception {
         this.configFile = configFile;
         this.loader = new ConfigLoader(catalog);
-        this.applier = new PolicyApplier(engine);
+        this.applier = new PolicyApplier(engine, registry);
         this.events = events;
         applier.apply(initial);
         PolicyFile pf = initial.file();
@@ -85,6 +99,9 @@ public final class ManagementRuntime implements AutoCloseable {
                 + " callouts, " + p.filters().size() + " filters";
     }
 
+    /** What each configured callout instance reports, by config id. */
+    public java.util.Map<String, java.util.Map<String, Object>> calloutStatus() { return applier.calloutStatus(); }
+
     /** The management service. */
     public ManagementService service() { return service; }
 
@@ -95,6 +112,7 @@ public final class ManagementRuntime implements AutoCloseable {
         api.close();
         service.close();
         if (metrics != null) metrics.close();
+        applier.close(); // configured callouts stop before the packet threads and the callout runtime
         events.close();
     }
 }

@@ -124,7 +124,7 @@ class ConfigLoaderTest {
     void unknownCalloutTypeAndBadParams() {
         assertThatThrownBy(() -> parse(BASE.replace("type: noop", "type: nope")))
                 .hasMessageStartingWith("test.yaml:4:")
-                .hasMessageEndingWith("callouts[0].type: unknown callout type 'nope'");
+                .hasMessageEndingWith("callouts[0].type: unknown callout type 'nope' (known: noop)");
         assertThatThrownBy(() -> parse(BASE.replace("{x: 1}", "{bad: 1}")))
                 .hasMessageStartingWith("test.yaml:4:")
                 .hasMessageEndingWith("callouts[0].params: parameter 'bad' is not supported");
