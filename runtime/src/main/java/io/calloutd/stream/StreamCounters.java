@@ -78,4 +78,33 @@ public final class StreamCounters {
     public long oobInjections() { return oobInjections.sum(); }
     /** Out-of-band stream requests refused (unknown flow/stage, full queue). */
     public long oobRefused() { return oobRefused.sum(); }
+
+    /** Every counter by name (for the stats file). */
+    public java.util.Map<String, Long> asMap() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("connectionsEngaged", connectionsEngaged());
+        m.put("connectionsDropped", connectionsDropped());
+        m.put("indications", indications());
+        m.put("segmentsAbsorbed", segmentsAbsorbed());
+        m.put("segmentsRewritten", segmentsRewritten());
+        m.put("segmentsEmitted", segmentsEmitted());
+        m.put("segmentsReemitted", segmentsReemitted());
+        m.put("pureAcksEmitted", pureAcksEmitted());
+        m.put("bytesIn", bytesIn());
+        m.put("bytesOut", bytesOut());
+        m.put("retransmissionsAnswered", retransmissionsAnswered());
+        m.put("dropOutOfOrder", dropOutOfOrder());
+        m.put("dropBufferFull", dropBufferFull());
+        m.put("dropOutputBacklog", dropOutputBacklog());
+        m.put("dropConnectionGone", dropConnectionGone());
+        m.put("dropRetransmitCovered", dropRetransmitCovered());
+        m.put("dropEmitFailed", dropEmitFailed());
+        m.put("needMoreDataRejected", needMoreDataRejected());
+        m.put("deferRejected", deferRejected());
+        m.put("defers", defers());
+        m.put("continues", continues());
+        m.put("oobInjections", oobInjections());
+        m.put("oobRefused", oobRefused());
+        return m;
+    }
 }
