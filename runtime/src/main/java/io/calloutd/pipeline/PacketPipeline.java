@@ -62,10 +62,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     private boolean emittingInjected;
     private boolean emittingHook;
     private boolean draining;
-    /** Packets the hook originated, waiting for the packet being decided to finish (a ring; allocation-free). */
-    private final ByteBuf[] hookPackets = new ByteBuf[HOOK_OUTPUT_QUEUE];
-    private final Direction[] hookDirections = new Direction[HOOK_OUTPUT_QUEUE];
-    private int hookHead, hookCount;
+    private final HookOutputRing hookOutput = new HookOutputRing(HOOK_OUTPUT_QUEUE);
     private boolean busy;
 
     /**
@@ -108,15 +105,11 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
 
     /** {@link PacketOutput} of the hook: queued behind the packet being processed, else sent at once. */
     private boolean hookSend(ByteBuf packet, Direction direction) {
-        if (hookCount == hookPackets.length) {
+        if (!hookOutput.offer(packet, direction)) {
             packet.release();
             counters.hookRefused.increment();
             return false;
         }
-        int k = (hookHead + hookCount) % hookPackets.length;
-        hookPackets[k] = packet;
-        hookDirections[k] = direction;
-        hookCount++;
         if (!busy) {
             flushHookOutput();
         }
@@ -128,12 +121,9 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
         boolean wasBusy = busy;
         busy = true;
         try {
-            while (hookCount > 0) {
-                ByteBuf packet = hookPackets[hookHead];
-                Direction d = hookDirections[hookHead];
-                hookPackets[hookHead] = null;
-                hookHead = (hookHead + 1) % hookPackets.length;
-                hookCount--;
+            while (!hookOutput.isEmpty()) {
+                Direction d = hookOutput.headDirection();
+                ByteBuf packet = hookOutput.poll();
                 try {
                     if (parser.parse(packet, parsed) != null) {
                         counters.hookFailed.increment();
@@ -479,12 +469,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     /** Releases every datagram still waiting for fragments. */
     @Override
     public void close() {
-        while (hookCount > 0) {
-            hookPackets[hookHead].release();
-            hookPackets[hookHead] = null;
-            hookHead = (hookHead + 1) % hookPackets.length;
-            hookCount--;
-        }
+        hookOutput.clear();
         InjectedPacket p;
         while ((p = injections.poll()) != null) {
             p.complete(CalloutStatus.REFUSED); // never written: the pipeline is going away

@@ -120,6 +120,7 @@ final class StreamConnection implements StreamWaterfall.Dropper {
             me.stream.input().disconnect();
         }
         env.counters.segmentsAbsorbed.increment();
+        me.pushPending |= (flags & TcpHeader.PSH) != 0;
         me.stream.run();
         afterRun(me);
         return Verdict.BLOCK;

@@ -34,6 +34,8 @@ final class TcpDirection implements StreamSink {
     private int lastAckEmitted;
     private int lastWindowEmitted;
     int mss = 536;
+    /** The sender pushed (PSH) data not yet emitted: the last segment emitted for it carries PSH too. */
+    boolean pushPending;
 
     TcpDirection(StreamEnv env, Direction direction) {
         this.env = env;
@@ -152,13 +154,14 @@ final class TcpDirection implements StreamSink {
             int len = (int) Math.min(mss, outNxt - sentNxt);
             boolean last = sentNxt + len == outNxt;
             boolean fin = last && outFin && !finSent;
-            int flags = TcpHeader.ACK | (last ? TcpHeader.PSH : 0) | (fin ? TcpHeader.FIN : 0);
+            int flags = TcpHeader.ACK | (last && pushPending ? TcpHeader.PSH : 0) | (fin ? TcpHeader.FIN : 0);
             if (!send(sentNxt, len, flags, false)) break;
             env.counters.bytesOut.add(len);
             sentNxt += len;
             if (fin) finSent = true;
             n++;
         }
+        if (sentNxt == outNxt) pushPending = false;
         if (outFin && !finSent && sentNxt == outNxt) {
             if (send(sentNxt, 0, TcpHeader.ACK | TcpHeader.FIN, false)) {
                 finSent = true;

@@ -142,7 +142,7 @@ class StreamContractChecksTest {
         List<Seg> segs = parseAll(h.injector.received, mark);
         assertThat(segs).hasSize(1);
         assertThat(segs.get(0).payload()).isEqualTo("xyz");
-        assertThat(segs.get(0).flags()).isEqualTo(ACK | PSH | FIN);
+        assertThat(segs.get(0).flags()).isEqualTo(ACK | FIN); // PSH only where the sender pushed
         assertThat(segs.get(0).seq()).isEqualTo(PEER_ISN + 1);
     }
 
