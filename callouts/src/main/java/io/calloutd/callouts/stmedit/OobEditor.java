@@ -67,7 +67,10 @@ final class OobEditor implements AutoCloseable {
             out.setActionType(ActionType.NONE);
             return;
         }
-        if (io.isInbound() && !noMore && s.pending.get() + n > busyThreshold) {
+        long waiting = s.pending.get();
+        // Defer only while the worker still has a backlog: an idle worker takes any indication, however large
+        // (a resumed stream may hold more than the threshold; deferring it again would never end).
+        if (io.isInbound() && !noMore && waiting > 0 && waiting + n > busyThreshold) {
             defers.increment();
             s.deferred = true;
             io.setStreamAction(StreamAction.DEFER);

@@ -75,6 +75,16 @@ class StmeditLabIT {
 
     @Test
     void check68_tenMegabytesWithLengthChangingReplacementsArriveExactly() throws Exception {
+        transfer("inline");
+    }
+
+    /** The same through the out-of-band editor: worker thread, stream injection, DEFER/continue under load. */
+    @Test
+    void check68_tenMegabytesEditedOutOfBandArriveExactly() throws Exception {
+        transfer("oob");
+    }
+
+    private void transfer(String mode) throws Exception {
         byte[] input = input();
         byte[] expected = expected(input);
         assertThat(expected.length).isGreaterThan(input.length);
@@ -84,7 +94,7 @@ class StmeditLabIT {
                 mode: gateway
                 api: {socket: %s, stateDir: %s}
                 callouts:
-                  - {id: weather, type: stmedit, params: {port: 0, remotePort: %d, replace: "%s", mode: inline}}
+                  - {id: weather, type: stmedit, params: {port: 0, remotePort: %d, replace: "%s", mode: %s}}
                 filters:
                   - id: weather-v4
                     layer: STREAM_V4
@@ -92,7 +102,7 @@ class StmeditLabIT {
                     callout: weather
                     conditions:
                       - {field: IP_REMOTE_PORT, value: %d}
-                """.formatted(dir.resolve("api.sock"), dir.resolve("state"), PORT, REPLACEMENT, PORT));
+                """.formatted(dir.resolve("api.sock"), dir.resolve("state"), PORT, REPLACEMENT, mode, PORT));
         try (LabTopology lab = LabTopology.create();
              DaemonProcess daemon = DaemonProcess.startGateway(lab, null, "--config", config.toString())) {
             long retransBefore = tcpCounter(lab.server(), "RetransSegs");
@@ -146,7 +156,7 @@ class StmeditLabIT {
             Thread.sleep(600);
             StatsSnapshot s = daemon.stats();
             Map<String, Long> c = s.classifier();
-            System.out.printf("stmedit lab: %d -> %d bytes, server OutSegs=%d RetransSegs=%d, stream=%s%n",
+            System.out.printf("stmedit lab (" + mode + "): %d -> %d bytes, server OutSegs=%d RetransSegs=%d, stream=%s%n",
                     input.length, got.length, outSegs, retrans, c.entrySet().stream()
                             .filter(e -> e.getKey().startsWith("stream.")).toList());
             assertThat(got.length).isEqualTo(expected.length);
