@@ -17,7 +17,7 @@ final class StreamEnv {
     final StreamCalloutIo io = new StreamCalloutIo();
     final StreamCounters counters;
     StreamConfig config;
-    final ByteBufAllocator alloc;
+    ByteBufAllocator alloc;
     final StreamControl control;
     FlowTable flows;
 

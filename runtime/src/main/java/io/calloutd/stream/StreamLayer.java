@@ -63,6 +63,9 @@ public final class StreamLayer implements StreamControl, AutoCloseable {
     /** Replaces the limits (before traffic; connections engaged earlier see the new limits too). */
     public void config(StreamConfig config) { env.config = java.util.Objects.requireNonNull(config); }
 
+    /** Replaces the allocator for stream buffers and rebuilt segments (before traffic). */
+    public void allocator(ByteBufAllocator alloc) { env.alloc = java.util.Objects.requireNonNull(alloc); }
+
     /** Where rebuilt segments go. */
     public void output(PacketOutput output) { env.output = output; }
 
