@@ -78,7 +78,9 @@ final class StreamConnection implements StreamWaterfall.Dropper {
         int cap = env.config.mtu() - me.template.ipHeaderLength() - me.template.tcpHeaderLength();
         if (len > me.mss) me.mss = Math.min(len, cap);
         if (len == 0 && !fin) {
-            t.setSequenceNumber(me.nextSeq());
+            // An ACK/RST carries the next sequence number; a keepalive one less: keep that offset in edited space.
+            int behind = t.sequenceNumber() - (int) (me.base + me.inNxt + (me.inFin ? 1 : 0));
+            t.setSequenceNumber(me.nextSeq() + Math.min(0, behind));
             PacketChecksums.writeTransport(p);
             me.noteSent();
             env.counters.segmentsRewritten.increment();

@@ -83,6 +83,29 @@ class LengthChangingEditCheckTest {
     }
 
     @Test
+    void check68_keepaliveStaysOneBelowTheEditedNextSequenceNumber() {
+        h.in(fromPeer(ACK | PSH, PEER_ISN + 1, HOST_ISN + 1, "rainy"));        // 5 in, 14 out
+        int before = h.injector.received.size();
+        h.in(fromPeer(ACK, PEER_ISN + 5, HOST_ISN + 1, null));                 // keepalive: snd.nxt - 1
+        Seg keepalive = Segs.parse(h.injector.received.get(before));
+        assertThat(keepalive.seq()).isEqualTo(PEER_ISN + 14);                  // edited snd.nxt (PEER_ISN + 15) - 1
+        h.in(fromPeer(ACK, PEER_ISN + 6, HOST_ISN + 1, null));                 // plain ACK
+        assertThat(Segs.parse(h.injector.received.get(before + 1)).seq()).isEqualTo(PEER_ISN + 15);
+    }
+
+    @Test
+    void outOfBandRequestsWithBadFlagsOrUnknownFlowsAreRefused() throws Exception {
+        StreamControl control = h.stream();
+        assertThat(control.inject(1, java.util.UUID.randomUUID(), StreamFlags.RECEIVE | StreamFlags.SEND, new byte[1], 0, 1))
+                .isEqualTo(io.calloutd.callout.CalloutStatus.INVALID_PARAMETER);
+        assertThat(control.continueStream(1, java.util.UUID.randomUUID(), StreamFlags.SEND))
+                .isEqualTo(io.calloutd.callout.CalloutStatus.INVALID_PARAMETER);
+        assertThat(control.inject(424242, java.util.UUID.randomUUID(), StreamFlags.RECEIVE, new byte[1], 0, 1))
+                .isEqualTo(io.calloutd.callout.CalloutStatus.SUCCESS); // queued; refused on the packet thread
+        assertThat(h.runPacketThreadUntil(() -> h.streamCounters().oobRefused() == 1, 5000)).isTrue();
+    }
+
+    @Test
     void check68_sackBlocksAreTranslatedAndRetransmissionsAnsweredFromTheEditedOutput() {
         h.in(fromPeer(ACK, PEER_ISN + 1, HOST_ISN + 1, "rainy1"));   // out [0,15)  "sunny and warm1"
         h.in(fromPeer(ACK, PEER_ISN + 7, HOST_ISN + 1, "22222"));    // out [15,20)
