@@ -25,11 +25,15 @@ import io.calloutd.flow.FlowTable;
 import io.calloutd.packet.ParsedPacket;
 import io.calloutd.packet.TcpHeader;
 import io.calloutd.pipeline.Direction;
+import io.calloutd.pipeline.PacketOutput;
 import io.calloutd.pipeline.VerdictHook;
 import io.calloutd.redirect.RedirectCounters;
 import io.calloutd.redirect.RedirectRecords;
 import io.calloutd.redirect.RedirectRegistry;
 import io.calloutd.redirect.RedirectStage;
+import io.calloutd.stream.StreamConfig;
+import io.calloutd.stream.StreamCounters;
+import io.calloutd.stream.StreamLayer;
 import java.util.function.LongSupplier;
 
 /**
@@ -88,6 +92,10 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private LongSupplier clock = System::nanoTime;
     private java.util.function.BooleanSupplier segmentSuperFrames = () -> false;
     private long nextExpireNanos;
+    /** The stream layer: TCP connections a STREAM callout filter matches go through it (§6). */
+    private final StreamLayer stream;
+    /** Set by {@link #upperLayer} when the segment belongs to an engaged connection: it goes to the stream last. */
+    private Flow streamFlow;
 
     /**
      * @param engine          the filter engine (shared by all packet threads)
@@ -105,6 +113,24 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
                 contextListener == null ? FlowDeleteListener.NONE : contextListener, () -> observer));
         this.layerData = new LayerDataView(interfaceIndex);
         ctx.metadata(meta);
+        this.stream = new StreamLayer(engine, StreamConfig.DEFAULTS, new StreamCounters(),
+                io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+        stream.flowTable(flows);
+    }
+
+    /** This thread's stream layer (its counters, and the {@link io.calloutd.stream.StreamControl} callouts use). */
+    public StreamLayer stream() {
+        return stream;
+    }
+
+    @Override
+    public void attachOutput(PacketOutput output) {
+        stream.output(output);
+    }
+
+    @Override
+    public void packetThread(java.util.concurrent.Executor executor) {
+        stream.packetThread(executor);
     }
 
     /**
@@ -221,6 +247,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         if (now - nextExpireNanos >= 0) {
             nextExpireNanos = now + EXPIRE_INTERVAL_NANOS;
             flows.expire(now);
+            stream.sweep();
         }
         prepare(p, d, reassembled);
         return d == Direction.OUTBOUND ? outbound(p, now) : inbound(p, now, reassembled);
@@ -244,6 +271,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         ctx.metadata(meta);
         layerData.packet(p, d, injectionTag);
         indicationFlow = null;
+        streamFlow = null;
     }
 
     private Verdict outbound(ParsedPacket p, long now) {
@@ -284,7 +312,10 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         } finally {
             indicationFlow = null; // the transport and IP packet layers carry no flow
         }
-        return transportAndPacket(l.outboundTransport, l.outboundIpPacket);
+        Verdict v = transportAndPacket(l.outboundTransport, l.outboundIpPacket);
+        // An engaged connection's segment reaches the stream after its packet layers: what the stream emits is
+        // rebuilt from it and not indicated at the packet layers again (§6.7).
+        return v == Verdict.PERMIT && streamFlow != null ? stream.segment(streamFlow, p, Direction.OUTBOUND) : v;
     }
 
     private Verdict inbound(ParsedPacket p, long now, boolean reassembled) {
@@ -322,7 +353,8 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             if (flow != null && flow.redirect() != null) {
                 RedirectStage.inbound(flow, p); // delivered as from the original destination
             }
-            return Verdict.PERMIT;
+            // After the redirect translation: segments the stream layer rebuilds carry the translated tuple.
+            return streamFlow != null ? stream.segment(streamFlow, p, Direction.INBOUND) : Verdict.PERMIT;
         } finally {
             indicationFlow = null;
         }
@@ -442,13 +474,28 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         return Verdict.PERMIT;
     }
 
-    /** DATAGRAM_DATA for non-TCP flows, STREAM for TCP segments that carry data or a FIN (disconnect). */
+    /**
+     * DATAGRAM_DATA for non-TCP flows, STREAM for TCP segments that carry data or a FIN (disconnect). A connection a
+     * stream callout filter matches is engaged with the stream layer (all its later segments, with data or not, go
+     * there); any other gets one STREAM classification per segment, as cheap as before.
+     */
     private Verdict upperLayer(Flow flow, LayerSet l) {
         if (facts.isTcp()) {
-            if (flow == null || (facts.payloadLength == 0 && (facts.tcpFlags & TcpHeader.FIN) == 0)) {
+            if (flow == null) {
+                return Verdict.PERMIT;
+            }
+            if (flow.attachment() != null && stream.isEngaged(flow)) {
+                streamFlow = flow;
+                return Verdict.PERMIT;
+            }
+            if (facts.payloadLength == 0 && (facts.tcpFlags & TcpHeader.FIN) == 0) {
                 return Verdict.PERMIT;
             }
             setDirection(flow.initiatorDirection());
+            if (stream.engage(flow, l.stream, in)) {
+                streamFlow = flow;
+                return Verdict.PERMIT;
+            }
             return classify(l.stream, 0);
         }
         setDirection(facts.direction); // at DATAGRAM_DATA the direction is the packet's (check 56)
@@ -546,5 +593,6 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     @Override
     public void close() {
         flows.close();
+        stream.close();
     }
 }

@@ -158,6 +158,10 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
         m.put("resetsSuppressed", k.resetsSuppressed());
         m.put("icmpErrorsSuppressed", k.icmpErrorsSuppressed());
         m.put("endpointClosures", k.endpointClosures());
+        // The stream layer's accounting (§6), summed over the packet threads, as "stream.<counter>".
+        for (var c : daemon.classifiers()) {
+            c.stream().counters().asMap().forEach((name, v) -> m.merge("stream." + name, v, Long::sum));
+        }
         return m;
     }
 

@@ -196,6 +196,44 @@ public final class FilterEngine {
                 r.overriddenFilterId, in.describe()));
     }
 
+    /**
+     * The filters of {@code layer} whose conditions all match {@code in}, in arbitration order. The stream layer
+     * builds its per-sublayer waterfall (§1.6.5) from them once per flow; allocates, so not for per-packet use.
+     */
+    public List<Filter> matchingFilters(Layer layer, IncomingValues in) {
+        LayerPolicy lp = policies[layer.ordinal()];
+        List<Filter> out = new ArrayList<>();
+        for (int r = 0; r < lp.ranked.length; r++) {
+            if (lp.conditions.matches(r, in)) out.add(lp.ranked[r].filter);
+        }
+        return out;
+    }
+
+    /**
+     * Invokes the classify function of one callout filter outside arbitration (the stream layer drives each
+     * sublayer on its own, §1.6.5). {@code out} is reset to CONTINUE with WRITE and the engine-set {@code flags}
+     * ({@link ClassifyOut#FLAG_NO_MORE_DATA}, {@link ClassifyOut#FLAG_BUFFER_LIMIT_REACHED}) before the call.
+     *
+     * @return false if the callout is not registered or threw (the caller applies the unregistered rules, §1.5)
+     */
+    public boolean invokeCallout(Filter filter, IncomingValues in, ClassifyContext ctx, int flags, ClassifyOut out) {
+        CalloutSlot slot = filter.calloutKey() == null ? null : state.callouts.get(filter.calloutKey());
+        Callout c = slot == null ? null : slot.callout;
+        out.reset(ActionType.CONTINUE, ClassifyOut.RIGHT_ACTION_WRITE, flags);
+        if (c == null) {
+            counters.increment(filter.layer(), EngineCounters.Kind.CALLOUT_UNREGISTERED);
+            return false;
+        }
+        ctx.layer(filter.layer());
+        try {
+            c.classify(in, ctx, filter, out);
+            return true;
+        } catch (RuntimeException e) {
+            counters.increment(filter.layer(), EngineCounters.Kind.CALLOUT_ERRORS);
+            return false;
+        }
+    }
+
     /** Layer counters. */
     public EngineCounters counters() { return counters; }
 

@@ -52,6 +52,8 @@ public final class Flow {
     int classifyDepth;
     boolean killed;
     boolean deletesDeferred;
+    /** Packet-path state attached to the flow (the stream layer's connection state), or null. */
+    private Object attachment;
 
     // Alias (translated tuple of a redirected flow, see FlowTable#alias) and the translation it stands for.
     boolean aliased;
@@ -78,6 +80,12 @@ public final class Flow {
         this.createdNanos = now;
         this.lastSeenNanos = now;
     }
+
+    /** State the packet path attached to this flow (e.g. the stream layer's connection), or null. Packet thread only. */
+    public Object attachment() { return attachment; }
+
+    /** Attaches packet-path state (null detaches). Packet thread only. */
+    public void attach(Object state) { this.attachment = state; }
 
     /** The 64-bit flow id (FLOW_HANDLE metadata); unique per table, never reused. */
     public long id() { return id; }

@@ -42,6 +42,8 @@ import java.util.concurrent.Executor;
 public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     /** Injections that may wait for one packet thread by default. */
     public static final int DEFAULT_INJECTION_QUEUE = 1024;
+    /** Packets the verdict hook may originate per packet it decides (rebuilt stream segments). */
+    static final int HOOK_OUTPUT_QUEUE = 4096;
 
     private final PacketParser parser = new PacketParser();
     private final HeaderRebuilder rebuilder = new HeaderRebuilder();
@@ -58,7 +60,10 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     /** Last queue each direction's packets were read from: receive-path injections are written there. */
     private final TunQueue[] lastQueue = new TunQueue[Direction.values().length];
     private boolean emittingInjected;
+    private boolean emittingHook;
     private boolean draining;
+    private final HookOutputRing hookOutput = new HookOutputRing(HOOK_OUTPUT_QUEUE);
+    private boolean busy;
 
     /**
      * @param hook       decides each well-formed packet or reassembled datagram
@@ -95,6 +100,47 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
         }
         this.fragments = new FragmentStage(reassembly, alloc);
         this.alloc = alloc;
+        hook.attachOutput(this::hookSend);
+    }
+
+    /** {@link PacketOutput} of the hook: queued behind the packet being processed, else sent at once. */
+    private boolean hookSend(ByteBuf packet, Direction direction) {
+        if (!hookOutput.offer(packet, direction)) {
+            packet.release();
+            counters.hookRefused.increment();
+            return false;
+        }
+        if (!busy) {
+            flushHookOutput();
+        }
+        return true;
+    }
+
+    /** Sends what the hook originated (after the packet that caused it). */
+    private void flushHookOutput() {
+        boolean wasBusy = busy;
+        busy = true;
+        try {
+            while (!hookOutput.isEmpty()) {
+                Direction d = hookOutput.headDirection();
+                ByteBuf packet = hookOutput.poll();
+                try {
+                    if (parser.parse(packet, parsed) != null) {
+                        counters.hookFailed.increment();
+                        continue;
+                    }
+                    emittingHook = true;
+                    emit(lastQueue[d.ordinal()], packet, egress.get(d), 0, 0, false);
+                } catch (RuntimeException e) {
+                    counters.hookFailed.increment();
+                } finally {
+                    emittingHook = false;
+                    packet.release();
+                }
+            }
+        } finally {
+            busy = wasBusy;
+        }
     }
 
     /**
@@ -104,6 +150,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
      */
     public void injectionExecutor(Executor packetThread) {
         injections.packetThread(packetThread);
+        hook.packetThread(packetThread);
     }
 
     /**
@@ -117,11 +164,14 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             if (queue != null) {
                 lastQueue[direction.ordinal()] = queue;
             }
+            busy = true;
             try {
                 process(queue, packet, direction, out);
             } finally {
                 packet.release();
+                busy = false;
             }
+            flushHookOutput();
             if (!injections.isEmpty()) {
                 drainInjections(); // what callouts injected while this packet was classified
             }
@@ -222,6 +272,8 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             return 0; // a completion routine called back into us: the outer drain continues
         }
         draining = true;
+        boolean wasBusy = busy;
+        busy = true;
         int n = 0;
         try {
             InjectedPacket p;
@@ -231,6 +283,10 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             }
         } finally {
             draining = false;
+            busy = wasBusy;
+        }
+        if (!wasBusy) {
+            flushHookOutput();
         }
         if (!injections.isEmpty()) {
             injections.wakeUp();
@@ -375,7 +431,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
                 return false;
             }
             default -> { // MALFORMED
-                (emittingInjected ? counters.injectedMalformed
+                (emittingHook ? counters.hookFailed : emittingInjected ? counters.injectedMalformed
                         : reassembled ? counters.datagramsDropped : counters.dropsMalformed).increment();
                 return false;
             }
@@ -383,7 +439,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     }
 
     private java.util.concurrent.atomic.LongAdder tooBig(boolean reassembled) {
-        return emittingInjected ? counters.injectedTooBig : reassembled ? counters.datagramsDropped : counters.dropsTooBig;
+        return emittingHook ? counters.hookFailed : emittingInjected ? counters.injectedTooBig : reassembled ? counters.datagramsDropped : counters.dropsTooBig;
     }
 
     private boolean inject(TunQueue queue, ByteBuf packet, int version, Egress out, boolean reassembled) {
@@ -394,6 +450,8 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
         if (result == InjectionResult.INJECTED) {
             if (emittingInjected) {
                 counters.injectedOut.increment();
+            } else if (emittingHook) {
+                counters.hookOut.increment();
             }
             counters.packetsOut.increment();
             counters.bytesOut.add(length);
@@ -403,7 +461,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             }
             return true;
         }
-        (emittingInjected ? counters.injectedFailed : reassembled ? counters.datagramsDropped
+        (emittingHook ? counters.hookFailed : emittingInjected ? counters.injectedFailed : reassembled ? counters.datagramsDropped
                 : counters.dropsInjectionFailed).increment();
         return false;
     }
@@ -411,6 +469,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     /** Releases every datagram still waiting for fragments. */
     @Override
     public void close() {
+        hookOutput.clear();
         InjectedPacket p;
         while ((p = injections.poll()) != null) {
             p.complete(CalloutStatus.REFUSED); // never written: the pipeline is going away

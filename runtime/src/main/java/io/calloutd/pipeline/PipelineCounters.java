@@ -37,6 +37,9 @@ public final class PipelineCounters {
     final LongAdder injectedMalformed = new LongAdder();
     final LongAdder injectedTooBig = new LongAdder();
     final LongAdder injectedFailed = new LongAdder();
+    final LongAdder hookOut = new LongAdder();
+    final LongAdder hookRefused = new LongAdder();
+    final LongAdder hookFailed = new LongAdder();
 
     /** @return packets read from the TUN queues */
     public long packetsIn() { return packetsIn.sum(); }
@@ -94,13 +97,20 @@ public final class PipelineCounters {
     /** @return injected packets the kernel refused */
     public long injectedFailed() { return injectedFailed.sum(); }
 
+    /** @return packets the verdict hook originated (rebuilt stream segments) written to the kernel (also in {@link #packetsOut()}) */
+    public long hookOut() { return hookOut.sum(); }
+    /** @return packets the verdict hook originated that were refused (queue full) */
+    public long hookRefused() { return hookRefused.sum(); }
+    /** @return packets the verdict hook originated that could not be written (MTU, kernel refusal, malformed) */
+    public long hookFailed() { return hookFailed.sum(); }
+
     /**
      * @return packets read that are in no outcome bucket: 0 whenever no packet is being processed
      *         ({@code packetsIn = (packetsOut - reassembledOut) + fragmentsConsumed + all per-packet drops}, where a
      *         super-frame segmented in software counts as its segments)
      */
     public long unaccounted() {
-        return packetsIn() + gso.segments() - gso.segmented() - gso.drops() - (packetsOut() - reassembledOut() - injectedOut()) - fragmentsConsumed() - dropsFragment() - dropsMalformed()
+        return packetsIn() + gso.segments() - gso.segmented() - gso.drops() - (packetsOut() - reassembledOut() - injectedOut() - hookOut()) - fragmentsConsumed() - dropsFragment() - dropsMalformed()
                 - dropsByVerdict() - dropsInjectionFailed() - dropsTooBig();
     }
 

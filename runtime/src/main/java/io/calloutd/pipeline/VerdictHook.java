@@ -65,4 +65,15 @@ public interface VerdictHook {
     default boolean needsSegments(ParsedPacket superFrame, Direction direction) {
         return false;
     }
+
+    /**
+     * Hands the hook the pipeline's output for packets it originates (rebuilt stream segments). Called once by the
+     * pipeline at construction. Default: ignored.
+     */
+    default void attachOutput(PacketOutput output) {
+    }
+
+    /** Tells the hook how other threads reach the packet thread (the pipeline's injection executor). Default: ignored. */
+    default void packetThread(java.util.concurrent.Executor executor) {
+    }
 }

@@ -75,7 +75,9 @@ class CalloutDataPathTest {
         List<Seen> seen = new ArrayList<>();
         InjectionHandle handle = h.handle(InjectionHandle.TRANSPORT);
         h.callout((in, ctx, f, out) -> {
-            PacketView v = (PacketView) ctx.layerData();
+            // At STREAM the layer data is the stream I/O packet (io.calloutd.stream.StreamCalloutIo), not a packet view.
+            PacketView v = ctx.layerData() instanceof PacketView pv ? pv : null;
+            assertThat(ctx.layer() != Layer.STREAM_V4 || ctx.layerData() instanceof io.calloutd.stream.StreamCalloutIo).isTrue();
             seen.add(new Seen(ctx.layer(), v == null ? -1 : v.dataOffset(), v == null ? -1 : v.ipLength(),
                     handle.state(v), ctx.flow() instanceof Flow));
         }, FilterAction.CALLOUT_INSPECTION, Layer.OUTBOUND_TRANSPORT_V4, Layer.INBOUND_TRANSPORT_V4,
