@@ -49,8 +49,11 @@ public final class LabNetworks implements AutoCloseable {
     }
 
     private static Network subnet(String cidr) {
+        // No masquerading: with br_netfilter the host NATs *bridged* packets whose source is another Docker subnet
+        // when conntrack first sees their tuple on this bridge, i.e. exactly the flows the firewall redirects.
         return Network.builder()
-                .createNetworkCmdModifier(cmd -> cmd.withIpam(new Ipam().withConfig(new Ipam.Config().withSubnet(cidr))))
+                .createNetworkCmdModifier(cmd -> cmd.withIpam(new Ipam().withConfig(new Ipam.Config().withSubnet(cidr)))
+                        .withOptions(java.util.Map.of("com.docker.network.bridge.enable_ip_masquerade", "false")))
                 .build();
     }
 
