@@ -25,6 +25,7 @@ import io.calloutd.flow.FlowTable;
 import io.calloutd.packet.ParsedPacket;
 import io.calloutd.packet.TcpHeader;
 import io.calloutd.pipeline.Direction;
+import io.calloutd.pipeline.PacketResumer;
 import io.calloutd.pipeline.VerdictHook;
 import java.util.function.LongSupplier;
 
@@ -73,6 +74,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private final FlowEvent event = new FlowEvent();
     private final MulticastWindows multicast = new MulticastWindows(64);
     private final LayerDataView layerData;
+    private final PendingOperations pending;
+    /** The pend whose held packet is being walked again after its completion (§5), else null. */
+    private PendEntry resuming;
     /** The flow handed to callouts at the ALE, DATAGRAM_DATA and STREAM layers of the current walk, else null. */
     private Flow indicationFlow;
     /** Tag of the injected packet being walked (§4.3), else null. */
@@ -94,10 +98,14 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         this.engine = engine;
         this.counters = counters;
         this.interfaceIndex = interfaceIndex;
-        this.flows = new FlowTable(flowConfig, new EndpointClosures(engine, counters, interfaceIndex,
-                contextListener == null ? FlowDeleteListener.NONE : contextListener, () -> observer));
+        this.pending = new PendingOperations(engine, counters, PendingOperations.DEFAULT_CAPACITY);
+        EndpointClosures closures = new EndpointClosures(engine, counters, interfaceIndex,
+                contextListener == null ? FlowDeleteListener.NONE : contextListener, () -> observer, pending);
+        this.flows = new FlowTable(flowConfig, closures);
+        pending.wire(flows, closures);
         this.layerData = new LayerDataView(interfaceIndex);
         ctx.metadata(meta);
+        ctx.classifyHandle(pending);
     }
 
     /** Installs (or with null removes) the observer that sees every classification. */
@@ -108,6 +116,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     /** Replaces the monotonic clock (nanoseconds) that drives flow timeouts and multicast windows; for tests. */
     public void clock(LongSupplier nanoClock) {
         this.clock = nanoClock;
+        pending.clock(nanoClock);
         this.nextExpireNanos = nanoClock.getAsLong();
     }
 
@@ -126,6 +135,32 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
      */
     public void segmentSuperFrames(java.util.function.BooleanSupplier when) {
         this.segmentSuperFrames = when;
+    }
+
+    /**
+     * Enables pending (§5): pended packets go back to the data path through {@code resumer} (the pipeline) and
+     * completions made on other threads reach this packet thread through {@code packetThread} (the event loop's
+     * {@code execute}; without one they wait for the next packet). Without a resumer callouts get TCPIP_NOT_READY.
+     */
+    public void pending(PacketResumer resumer, java.util.concurrent.Executor packetThread) {
+        pending.resumer(resumer);
+        pending.packetThread(packetThread);
+    }
+
+    /** How long a pended classification may stay uncompleted before it is released (default 10 s). */
+    public void pendTimeout(java.time.Duration timeout) {
+        pending.timeoutNanos(timeout.toNanos());
+    }
+
+    /** Pended classifications of this thread not yet completed (approximate off the packet thread). */
+    public int pendedCount() {
+        return pending.size();
+    }
+
+    /** Packet thread: processes waiting completions and releases timed-out pends now (normally done per packet). */
+    public void runPending() {
+        pending.drain();
+        pending.expire(clock.getAsLong());
     }
 
     @Override
@@ -154,6 +189,16 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     }
 
     @Override
+    public Verdict decideResumed(ParsedPacket p, Direction d, Object token) {
+        resuming = token instanceof PendEntry e ? e : null;
+        try {
+            return classifyPacket(p, d, false);
+        } finally {
+            resuming = null;
+        }
+    }
+
+    @Override
     public Verdict decideFragment(ParsedPacket p, Direction d) {
         return classifyFragment(p, d);
     }
@@ -167,6 +212,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     @Override
     public Verdict decideInjected(ParsedPacket p, Direction d, InjectionTag tag, InjectionType type) {
         injectionTag = tag;
+        if (pending.hasCompletions()) {
+            pending.drain(); // a completion made before this injection is processed first (RECV_ACCEPT + clone, §5.1)
+        }
         try {
             if (type == InjectionType.NETWORK_SEND) {
                 prepare(p, Direction.OUTBOUND, false);
@@ -201,6 +249,12 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         if (now - nextExpireNanos >= 0) {
             nextExpireNanos = now + EXPIRE_INTERVAL_NANOS;
             flows.expire(now);
+            if (pending.size() > 0) {
+                pending.expire(now);
+            }
+        }
+        if (pending.hasCompletions()) {
+            pending.drain();
         }
         prepare(p, d, reassembled);
         return d == Direction.OUTBOUND ? outbound(p, now) : inbound(p, now, reassembled);
@@ -220,6 +274,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         ctx.clear();
         ctx.metadata(meta);
         layerData.packet(p, d, injectionTag);
+        pending.indication(p, d);
         indicationFlow = null;
     }
 
@@ -263,6 +318,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
 
     private Verdict inbound(ParsedPacket p, long now, boolean reassembled) {
         LayerSet l = LayerSet.of(facts.version);
+        if (resuming != null) { // the packet layers saw it before its RECV_ACCEPT was pended
+            return inboundFlow(p, now, l);
+        }
         if (classify(l.inboundIpPacket, reassembled ? ConditionFlags.IS_REASSEMBLED : 0) == Verdict.BLOCK) {
             return blocked();
         }
@@ -273,7 +331,13 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             flows.track(p, Direction.INBOUND, now, event);
             return Verdict.PERMIT;
         }
-        if (classify(l.inboundTransport, 0) == Verdict.BLOCK) {
+        boolean aleRequired = aleClassifyRequired(p);
+        meta.aleClassifyRequired = aleRequired;
+        layerData.aleClassifyRequired(aleRequired);
+        Verdict transport = classify(l.inboundTransport, 0);
+        meta.aleClassifyRequired = false;
+        layerData.aleClassifyRequired(false);
+        if (transport == Verdict.BLOCK) {
             return blocked();
         }
         if (!facts.isTcp() && !multicast.isEmpty()
@@ -283,6 +347,19 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             setDirection(Direction.INBOUND);
             return classify(l.datagramData, 0) == Verdict.BLOCK ? blocked() : Verdict.PERMIT;
         }
+        return inboundFlow(p, now, l);
+    }
+
+    /** True if this inbound packet opens a flow, so it will also be classified at AUTH_RECV_ACCEPT (§2.3). */
+    private boolean aleClassifyRequired(ParsedPacket p) {
+        if (facts.isTcp() && (facts.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK)) != TcpHeader.SYN) {
+            return false;
+        }
+        Flow f = flows.lookup(p);
+        return f == null || f.authorizedGeneration() == Flow.NEVER_AUTHORIZED;
+    }
+
+    private Verdict inboundFlow(ParsedPacket p, long now, LayerSet l) {
         Flow flow = flows.track(p, Direction.INBOUND, now, event);
         indicationFlow = flow;
         try {
@@ -324,16 +401,28 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             return Verdict.BLOCK;
         }
         Layer auth = flow.initiatorDirection() == Direction.OUTBOUND ? l.authConnect : l.authRecvAccept;
-        if (event.has(FlowEvent.NEW_FLOW)) {
+        if (resuming != null) {
+            if (resuming.flow != flow) { // the flow ended while pended: its packet has nothing to resume
+                counters.pendFlowGone.increment();
+                if (event.has(FlowEvent.NEW_FLOW)) {
+                    flows.abort(flow);
+                }
+                return Verdict.BLOCK;
+            }
+            Verdict v = authorize(flow, l, d, auth, resuming);
+            if (v != Verdict.PERMIT) {
+                return v;
+            }
+        } else if (event.has(FlowEvent.NEW_FLOW)) {
             counters.authorizations.increment();
-            if (d == Direction.OUTBOUND && (classify(l.bindRedirect, 0) == Verdict.BLOCK
-                    || classify(l.connectRedirect, 0) == Verdict.BLOCK)) {
-                return rejectNewFlow(flow);
+            Verdict v = authorize(flow, l, d, auth, null);
+            if (v != Verdict.PERMIT) {
+                return v;
             }
-            if (classify(auth, 0) == Verdict.BLOCK) {
-                return rejectNewFlow(flow);
-            }
-            flows.markAuthorized(flow, result.generation());
+        } else if (flow.authorizedGeneration() == Flow.NEVER_AUTHORIZED && pending.size() > 0
+                && pending.pendedFor(flow) != null) {
+            counters.pendedFlowDrops.increment(); // e.g. a retransmitted SYN while its connect is pended (§5.2)
+            return Verdict.BLOCK;
         } else if (flows.needsReauthorization(flow, engine.generation(auth))) {
             counters.reauthorizations.increment();
             meta.reauthorizeReason = ReauthorizeReason.POLICY_CHANGE;
@@ -351,6 +440,48 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             return flowEstablished(flow, l);
         }
         return Verdict.PERMIT;
+    }
+
+    /**
+     * Authorizes a new flow: BIND_REDIRECT → CONNECT_REDIRECT → AUTH_CONNECT outbound, AUTH_RECV_ACCEPT inbound. A
+     * callout may pend a step (the packet is held, the flow kept unauthorized); the completed pend resumes at that
+     * step: a pend-classify's final decision is taken as is, otherwise the step is reauthorized with IS_REAUTHORIZE
+     * and reason CLASSIFY_COMPLETION (§5.1).
+     */
+    private Verdict authorize(Flow flow, LayerSet l, Direction d, Layer auth, PendEntry resume) {
+        int first = resume != null ? resume.step : d == Direction.OUTBOUND ? 0 : 2;
+        for (int step = first; step < 3; step++) {
+            Layer layer = step == 0 ? l.bindRedirect : step == 1 ? l.connectRedirect : auth;
+            Verdict v;
+            if (resume != null && step == first) {
+                v = completedStep(layer, resume);
+            } else {
+                v = classify(layer, 0);
+                PendEntry pended = pending.take(v == Verdict.BLOCK);
+                if (pended != null) {
+                    pended.step = step;
+                    return Verdict.BLOCK; // held until completion
+                }
+            }
+            if (v == Verdict.BLOCK) {
+                return rejectNewFlow(flow);
+            }
+        }
+        flows.markAuthorized(flow, result.generation());
+        return Verdict.PERMIT;
+    }
+
+    private Verdict completedStep(Layer layer, PendEntry e) {
+        if (e.finalAction != null) {
+            return e.finalAction == io.calloutd.engine.ActionType.BLOCK ? Verdict.BLOCK : Verdict.PERMIT;
+        }
+        counters.reauthorizations.increment();
+        meta.reauthorizeReason = ReauthorizeReason.CLASSIFY_COMPLETION;
+        in.setUint32(Field.REAUTHORIZE_REASON, ReauthorizeReason.CLASSIFY_COMPLETION);
+        Verdict v = classify(layer, ConditionFlags.IS_REAUTHORIZE);
+        in.setEmpty(Field.REAUTHORIZE_REASON);
+        meta.reauthorizeReason = 0;
+        return v;
     }
 
     private Verdict rejectNewFlow(Flow flow) {
@@ -478,6 +609,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     /** Ends every flow (ENDPOINT_CLOSURE and flowDelete run for each). */
     @Override
     public void close() {
+        pending.close();
         flows.close();
     }
 }

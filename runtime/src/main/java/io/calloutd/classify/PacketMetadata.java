@@ -17,6 +17,7 @@ public final class PacketMetadata {
     boolean reassembled;
     int fragmentId = -1;
     DiscardReason discardReason;
+    boolean aleClassifyRequired;
 
     /** The direction the packet that caused this classification travels (set at every layer, §1.8). */
     public Direction packetDirection() { return packetDirection; }
@@ -38,6 +39,12 @@ public final class PacketMetadata {
 
     /** The fragment identification at network layers when the packet is a fragment; else -1. */
     public int fragmentId() { return fragmentId; }
+
+    /**
+     * ALE_CLASSIFY_REQUIRED (§2.3): at INBOUND_TRANSPORT, this packet opens a flow and will also be classified at
+     * AUTH_RECV_ACCEPT; do not pend or transport-receive inject it there (§5.2, check 47).
+     */
+    public boolean aleClassifyRequired() { return aleClassifyRequired; }
 
     /** Why the packet is being discarded, at discard layers; else null. */
     public DiscardReason discardReason() { return discardReason; }

@@ -99,6 +99,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Load callout plug-in jars (CalloutProvider services) from DIR at start.")
     Path pluginDir;
 
+    @Option(names = "--pend-timeout-ms", defaultValue = "10000",
+            description = "How long a callout may leave a classification pended before it is released (default: ${DEFAULT-VALUE} ms).")
+    long pendTimeoutMs;
+
     @Option(names = "--stats-file", paramLabel = "FILE", description = "Write counters as JSON to FILE every --stats-interval and at exit.")
     Path statsFile;
 
@@ -135,6 +139,9 @@ final class RunCommand implements Callable<Integer> {
         GatewayDaemon daemon = GatewayDaemon.start(config, engine, flowConfig(policy), trace, outboundInjection,
                 ReassemblyConfig.DEFAULTS);
         daemon.netEvents(netEvents);
+        for (io.calloutd.classify.LayerClassifier c : daemon.classifiers()) {
+            c.pendTimeout(java.time.Duration.ofMillis(pendTimeoutMs));
+        }
         if (pluginDir != null) {
             try {
                 daemon.loadPlugins(pluginDir);

@@ -53,6 +53,7 @@ final class CalloutHarness implements AutoCloseable {
                 ReassemblyConfig.DEFAULTS, PooledByteBufAllocator.DEFAULT);
         classifier.injectionOrigin(pipeline);
         pipeline.injectionExecutor(packetThreadTasks::add);
+        classifier.pending(pipeline, packetThreadTasks::add);
         router.add(pipeline);
     }
 
