@@ -124,10 +124,11 @@ final class PendingOperations implements ClassifyHandle {
 
     private PendResult pend(ClassifyContext ctx, Filter filter, ClassifyOut out, boolean classifyPend) {
         boolean reauth = ctx.metadata() instanceof PacketMetadata m && m.reauthorizeReason != 0;
-        if (reauth || !out.hasWriteRight() || pendedNow != null || !(ctx.flow() instanceof Flow flow) || flow.isEnded()) {
+        boolean closure = ctx.layer().name().startsWith("ALE_ENDPOINT_CLOSURE");
+        if (reauth || !out.hasWriteRight() || pendedNow != null || !(ctx.flow() instanceof Flow flow)
+                || (flow.isEnded() && !closure)) { // at the closure the flow has just ended
             return refuse();
         }
-        boolean closure = ctx.layer().name().startsWith("ALE_ENDPOINT_CLOSURE");
         if (!closure && (packet == null || resumer == null)) {
             return new PendResult(CalloutStatus.TCPIP_NOT_READY, null);
         }
