@@ -276,7 +276,11 @@ final class PendingOperations implements ClassifyHandle {
 
     /** Drops every pend (table closing); their completions find them cancelled. */
     void close() {
-        drain();
+        PendEntry done;
+        while ((done = completions.poll()) != null) { // completed but not processed: nothing resumes any more
+            remove(done);
+            done.releaseHeld();
+        }
         for (int i = count - 1; i >= 0; i--) {
             PendEntry e = active[i];
             e.state.compareAndSet(PendEntry.PENDED, PendEntry.CANCELLED);
