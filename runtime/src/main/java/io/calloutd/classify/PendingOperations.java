@@ -278,14 +278,23 @@ final class PendingOperations implements ClassifyHandle {
     void close() {
         PendEntry done;
         while ((done = completions.poll()) != null) { // completed but not processed: nothing resumes any more
-            remove(done);
-            done.releaseHeld();
+            if (!done.removed) {
+                remove(done);
+                cancelled(done);
+            }
         }
         for (int i = count - 1; i >= 0; i--) {
             PendEntry e = active[i];
             e.state.compareAndSet(PendEntry.PENDED, PendEntry.CANCELLED);
             remove(e);
-            e.releaseHeld();
+            cancelled(e);
+        }
+    }
+
+    private void cancelled(PendEntry e) {
+        e.releaseHeld();
+        if (e.closeReason != null) {
+            closures.finishPended(e, true); // the held teardown still runs: flowDelete exactly once
         }
     }
 

@@ -157,6 +157,13 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
         m.put("resetsSuppressed", k.resetsSuppressed());
         m.put("icmpErrorsSuppressed", k.icmpErrorsSuppressed());
         m.put("endpointClosures", k.endpointClosures());
+        m.put("pends", k.pends());
+        m.put("pendCompletions", k.pendCompletions());
+        m.put("pendTimeouts", k.pendTimeouts());
+        m.put("pendTableFull", k.pendTableFull());
+        m.put("pendRefused", k.pendRefused());
+        m.put("pendFlowGone", k.pendFlowGone());
+        m.put("pendedFlowDrops", k.pendedFlowDrops());
         return m;
     }
 
