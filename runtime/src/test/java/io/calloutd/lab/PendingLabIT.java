@@ -149,6 +149,8 @@ class PendingLabIT {
             } catch (ExecutionException e) {
                 throw new AssertionError("connect failed; stats " + daemon.stats() + "\nlog:\n" + daemon.log(), e);
             }
+            System.out.printf("pended connect: %.1f ms; server TCP segments before/during/after the pend: %d/%d/%d%n",
+                    r[0] / 1e6, before, during, tcpInSegments(lab.server()));
             assertThat(during).as("TCP segments at the server while the connect was pended").isEqualTo(before);
             assertThat(r[0]).as("connect time (ns)").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(150));
             assertThat(r[1]).as("greeting bytes").isEqualTo(6);
