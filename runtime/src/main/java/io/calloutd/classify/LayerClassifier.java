@@ -12,9 +12,6 @@ import io.calloutd.engine.FilterEngine;
 import io.calloutd.engine.FilterFlags;
 import io.calloutd.engine.IncomingValues;
 import io.calloutd.engine.Layer;
-import io.calloutd.engine.NetEvent;
-import io.calloutd.engine.NetEventSink;
-import io.calloutd.engine.NetEventType;
 import io.calloutd.engine.Verdict;
 import io.calloutd.flow.Flow;
 import io.calloutd.flow.FlowConfig;
@@ -53,6 +50,9 @@ import java.util.function.LongSupplier;
  *       ({@link FilterFlags#BLOCK_IS_SECURITY_ERROR}, {@link ClassifyOut#FLAG_SECURITY_ERROR}); otherwise it is
  *       ignored and reported as a policy warning (check 58).</li>
  *   <li>ENDPOINT_CLOSURE is indicated once when a flow ends (FIN, RST, idle timeout, eviction).</li>
+ *   <li>Callouts may pend ALE classifications (§5, {@link io.calloutd.callout.ClassifyHandle}): the packet is held in
+ *       {@link PendingOperations} and walks on from the pended layer when the completion reaches this thread
+ *       (see {@link #pending}); the ALE steps live in {@link AleAuthorizer}.</li>
  * </ul>
  *
  * <p>One instance per packet thread (it owns that thread's flow table). Allocation-free in the steady state.
@@ -69,6 +69,8 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private final IncomingValues quotedIn = new IncomingValues();
     private final ClassifyContext ctx = new ClassifyContext();
     private final ClassifyResult result = new ClassifyResult();
+    private final Indication ind;
+    private final AleAuthorizer aleAuthorizer;
     private final PacketFacts facts = new PacketFacts();
     private final PacketMetadata meta = new PacketMetadata();
     private final FlowEvent event = new FlowEvent();
@@ -77,8 +79,6 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private final PendingOperations pending;
     /** The pend whose held packet is being walked again after its completion (§5), else null. */
     private PendEntry resuming;
-    /** The flow handed to callouts at the ALE, DATAGRAM_DATA and STREAM layers of the current walk, else null. */
-    private Flow indicationFlow;
     /** Tag of the injected packet being walked (§4.3), else null. */
     private InjectionTag injectionTag;
     private volatile ClassificationObserver observer;
@@ -104,6 +104,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         this.flows = new FlowTable(flowConfig, closures);
         pending.wire(flows, closures);
         this.layerData = new LayerDataView(interfaceIndex);
+        this.ind = new Indication(engine, in, ctx, result, meta, layerData, () -> observer);
+        ind.flows = flows;
+        this.aleAuthorizer = new AleAuthorizer(ind, flows, counters, event, pending);
         ctx.metadata(meta);
         ctx.classifyHandle(pending);
     }
@@ -275,7 +278,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         ctx.metadata(meta);
         layerData.packet(p, d, injectionTag);
         pending.indication(p, d);
-        indicationFlow = null;
+        ind.flow = null;
     }
 
     private Verdict outbound(ParsedPacket p, long now) {
@@ -298,9 +301,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             return Verdict.BLOCK;
         }
         Flow flow = flows.track(p, Direction.OUTBOUND, now, event);
-        indicationFlow = flow;
+        ind.flow = flow;
         try {
-            Verdict ale = ale(flow, l, Direction.OUTBOUND);
+            Verdict ale = aleAuthorizer.ale(flow, l, Direction.OUTBOUND, resuming);
             if (ale != Verdict.PERMIT) {
                 return ale;
             }
@@ -311,7 +314,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
                 return blocked();
             }
         } finally {
-            indicationFlow = null; // the transport and IP packet layers carry no flow
+            ind.flow = null; // the transport and IP packet layers carry no flow
         }
         return transportAndPacket(l.outboundTransport, l.outboundIpPacket);
     }
@@ -361,15 +364,15 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
 
     private Verdict inboundFlow(ParsedPacket p, long now, LayerSet l) {
         Flow flow = flows.track(p, Direction.INBOUND, now, event);
-        indicationFlow = flow;
+        ind.flow = flow;
         try {
-            Verdict ale = ale(flow, l, Direction.INBOUND);
+            Verdict ale = aleAuthorizer.ale(flow, l, Direction.INBOUND, resuming);
             if (ale != Verdict.PERMIT) {
                 return ale;
             }
             return upperLayer(flow, l) == Verdict.BLOCK ? blocked() : Verdict.PERMIT;
         } finally {
-            indicationFlow = null;
+            ind.flow = null;
         }
     }
 
@@ -385,131 +388,6 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         return Verdict.BLOCK;
     }
 
-    /** The ALE part: authorization of new flows, reauthorization, FLOW_ESTABLISHED, killed flows. */
-    private Verdict ale(Flow flow, LayerSet l, Direction d) {
-        if (event.result() == FlowEvent.Result.REFUSED) {
-            counters.flowTableFull.increment();
-            return Verdict.BLOCK;
-        }
-        if (flow == null) {
-            return Verdict.PERMIT; // mid-stream TCP without pickup, untrackable: no ALE state to consult
-        }
-        meta.flowId = flow.id();
-        in.setUint8(Field.FLOW_STATE, flow.state().ordinal());
-        if (flow.isKilled()) {
-            counters.killedFlowDrops.increment();
-            return Verdict.BLOCK;
-        }
-        Layer auth = flow.initiatorDirection() == Direction.OUTBOUND ? l.authConnect : l.authRecvAccept;
-        if (resuming != null) {
-            if (resuming.flow != flow) { // the flow ended while pended: its packet has nothing to resume
-                counters.pendFlowGone.increment();
-                if (event.has(FlowEvent.NEW_FLOW)) {
-                    flows.abort(flow);
-                }
-                return Verdict.BLOCK;
-            }
-            Verdict v = authorize(flow, l, d, auth, resuming);
-            if (v != Verdict.PERMIT) {
-                return v;
-            }
-        } else if (event.has(FlowEvent.NEW_FLOW)) {
-            counters.authorizations.increment();
-            Verdict v = authorize(flow, l, d, auth, null);
-            if (v != Verdict.PERMIT) {
-                return v;
-            }
-        } else if (flow.authorizedGeneration() == Flow.NEVER_AUTHORIZED && pending.size() > 0
-                && pending.pendedFor(flow) != null) {
-            counters.pendedFlowDrops.increment(); // e.g. a retransmitted SYN while its connect is pended (§5.2)
-            return Verdict.BLOCK;
-        } else if (flows.needsReauthorization(flow, engine.generation(auth))) {
-            counters.reauthorizations.increment();
-            meta.reauthorizeReason = ReauthorizeReason.POLICY_CHANGE;
-            in.setUint32(Field.REAUTHORIZE_REASON, ReauthorizeReason.POLICY_CHANGE);
-            Verdict v = classify(auth, ConditionFlags.IS_REAUTHORIZE);
-            in.setEmpty(Field.REAUTHORIZE_REASON);
-            meta.reauthorizeReason = 0;
-            if (v == Verdict.BLOCK) {
-                counters.reauthorizationBlocks.increment();
-                return Verdict.BLOCK; // the flow stays unauthorized: its next packet is reauthorized again
-            }
-            flows.markAuthorized(flow, result.generation());
-        }
-        if (event.has(FlowEvent.ESTABLISHED)) {
-            return flowEstablished(flow, l);
-        }
-        return Verdict.PERMIT;
-    }
-
-    /**
-     * Authorizes a new flow: BIND_REDIRECT → CONNECT_REDIRECT → AUTH_CONNECT outbound, AUTH_RECV_ACCEPT inbound. A
-     * callout may pend a step (the packet is held, the flow kept unauthorized); the completed pend resumes at that
-     * step: a pend-classify's final decision is taken as is, otherwise the step is reauthorized with IS_REAUTHORIZE
-     * and reason CLASSIFY_COMPLETION (§5.1).
-     */
-    private Verdict authorize(Flow flow, LayerSet l, Direction d, Layer auth, PendEntry resume) {
-        int first = resume != null ? resume.step : d == Direction.OUTBOUND ? 0 : 2;
-        for (int step = first; step < 3; step++) {
-            Layer layer = step == 0 ? l.bindRedirect : step == 1 ? l.connectRedirect : auth;
-            Verdict v;
-            if (resume != null && step == first) {
-                v = completedStep(layer, resume);
-            } else {
-                v = classify(layer, 0);
-                PendEntry pended = pending.take(v == Verdict.BLOCK);
-                if (pended != null) {
-                    pended.step = step;
-                    return Verdict.BLOCK; // held until completion
-                }
-            }
-            if (v == Verdict.BLOCK) {
-                return rejectNewFlow(flow);
-            }
-        }
-        flows.markAuthorized(flow, result.generation());
-        return Verdict.PERMIT;
-    }
-
-    private Verdict completedStep(Layer layer, PendEntry e) {
-        if (e.finalAction != null) {
-            return e.finalAction == io.calloutd.engine.ActionType.BLOCK ? Verdict.BLOCK : Verdict.PERMIT;
-        }
-        counters.reauthorizations.increment();
-        meta.reauthorizeReason = ReauthorizeReason.CLASSIFY_COMPLETION;
-        in.setUint32(Field.REAUTHORIZE_REASON, ReauthorizeReason.CLASSIFY_COMPLETION);
-        Verdict v = classify(layer, ConditionFlags.IS_REAUTHORIZE);
-        in.setEmpty(Field.REAUTHORIZE_REASON);
-        meta.reauthorizeReason = 0;
-        return v;
-    }
-
-    private Verdict rejectNewFlow(Flow flow) {
-        counters.authorizationBlocks.increment();
-        flows.abort(flow); // so that the flow's next packet is authorized again
-        return Verdict.BLOCK;
-    }
-
-    private Verdict flowEstablished(Flow flow, LayerSet l) {
-        setDirection(flow.initiatorDirection());
-        Verdict v = classify(l.flowEstablished, 0);
-        if (v != Verdict.BLOCK) {
-            return Verdict.PERMIT;
-        }
-        boolean security = (result.flags() & ClassifyOut.FLAG_SECURITY_ERROR) != 0
-                || (result.filterId() != 0 && engine.filter(result.filterId())
-                        .map(f -> (f.flags() & FilterFlags.BLOCK_IS_SECURITY_ERROR) != 0).orElse(false));
-        if (security) {
-            counters.flowsKilled.increment();
-            flows.kill(flow);
-            report(NetEventType.CONNECTION_KILLED);
-            return Verdict.BLOCK;
-        }
-        counters.establishedPolicyWarnings.increment();
-        report(NetEventType.POLICY_WARNING);
-        return Verdict.PERMIT;
-    }
-
     /** DATAGRAM_DATA for non-TCP flows, STREAM for TCP segments that carry data or a FIN (disconnect). */
     private Verdict upperLayer(Flow flow, LayerSet l) {
         if (facts.isTcp()) {
@@ -521,11 +399,6 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         }
         setDirection(facts.direction); // at DATAGRAM_DATA the direction is the packet's (check 56)
         return classify(l.datagramData, 0);
-    }
-
-    private void setDirection(Direction d) {
-        in.setUint32(Field.DIRECTION,
-                d == Direction.OUTBOUND ? io.calloutd.engine.Direction.OUTBOUND : io.calloutd.engine.Direction.INBOUND);
     }
 
     private boolean isPortUnreachable() {
@@ -560,50 +433,18 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         ctx.layerData(layerData.at(layer));
         ctx.flow(null);
         Verdict v = engine.classify(layer, values, ctx, result);
-        notifyObserver(layer, 0, values, meta);
+        ind.notifyObserver(layer, 0, values, meta);
         ctx.discardReason(null);
         meta.discardReason = null;
         return v;
     }
 
     private Verdict classify(Layer layer, int flags) {
-        in.setUint32(Field.FLAGS, flags);
-        ctx.layerData(layerData.at(layer));
-        Flow f = indicationFlow;
-        ctx.flow(f);
-        Verdict v;
-        if (f == null) {
-            v = engine.classify(layer, in, ctx, result);
-        } else {
-            // Context removals and flow-end deletes wait until the callouts of this indication returned (§2.6).
-            flows.beginClassify(f);
-            try {
-                v = engine.classify(layer, in, ctx, result);
-            } finally {
-                flows.endClassify(f);
-            }
-        }
-        notifyObserver(layer, flags, in, meta);
-        return v;
+        return ind.classify(layer, flags);
     }
 
-    private void notifyObserver(Layer layer, int flags, IncomingValues values, PacketMetadata m) {
-        ClassificationObserver o = observer;
-        if (o == null) {
-            return;
-        }
-        o.classified(layer, flags, values, result, m);
-        if (result.discardVerdict() != null) {
-            o.classified(layer.discardTwin(), flags, values, result, m);
-        }
-    }
-
-    private void report(NetEventType type) {
-        NetEventSink sink = engine.config().netEvents();
-        if (sink.accepts(type)) {
-            sink.onEvent(new NetEvent(System.currentTimeMillis(), type, result.layer(), result.filterId(),
-                    result.reason(), 0, in.describe()));
-        }
+    private void setDirection(Direction d) {
+        ind.setDirection(d);
     }
 
     /** Ends every flow (ENDPOINT_CLOSURE and flowDelete run for each). */
