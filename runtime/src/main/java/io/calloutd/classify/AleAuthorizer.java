@@ -11,6 +11,7 @@ import io.calloutd.engine.Verdict;
 import io.calloutd.flow.Flow;
 import io.calloutd.flow.FlowEvent;
 import io.calloutd.flow.FlowTable;
+import io.calloutd.packet.IpProtocols;
 import io.calloutd.pipeline.Direction;
 
 /**
@@ -86,7 +87,9 @@ final class AleAuthorizer {
             }
             flows.markAuthorized(flow, ind.result.generation());
         }
-        if (event.has(FlowEvent.ESTABLISHED)) {
+        // A non-TCP flow is established by its first packet: when that one was pended, FLOW_ESTABLISHED follows its
+        // resumed authorization instead.
+        if (event.has(FlowEvent.ESTABLISHED) || (resuming != null && flow.protocol() != IpProtocols.TCP)) {
             return flowEstablished(flow, l);
         }
         return Verdict.PERMIT;

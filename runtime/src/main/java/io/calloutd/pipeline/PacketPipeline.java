@@ -298,6 +298,9 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget, Pac
             counters.dropsMalformed.increment();
             return;
         }
+        // The held copy lost its vnet header: a checksum the TUN left partial (CHECKSUM_PARTIAL) must be completed
+        // here, or the receiver drops the packet. Our own copy, so writable.
+        PacketChecksums.writeAll(parsed);
         if (hook.decideResumed(parsed, r.direction(), r.token()) != Verdict.PERMIT) {
             counters.dropsByVerdict.increment();
             return;

@@ -153,6 +153,51 @@ class PendingChecksTest {
     }
 
     @Test
+    void check41_pendedUdpConnectReleasesTheHeldDatagramAndEstablishesTheFlowAfterCompletion() throws Exception {
+        PendingConnect c = new PendingConnect();
+        c.allow = true;
+        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
+        byte[] first = FlowPackets.udp(HOST, 4000, PEER, 7000, 30), second = FlowPackets.udp(HOST, 4000, PEER, 7000, 31);
+        h.out(first);
+        h.out(second); // while pended: dropped (§5.2)
+        assertThat(trace).doesNotContain("ALE_FLOW_ESTABLISHED_V4");
+        trace.clear();
+
+        completeFromWorker(() -> c.pended.get().complete());
+        assertThat(h.runPacketThreadUntil(() -> h.injector.sent.size() == 1, 5000)).isTrue();
+
+        assertThat(h.injector.sent).containsExactly(first);
+        int reauth = ConditionFlags.IS_REAUTHORIZE;
+        assertThat(trace).containsExactly("ALE_AUTH_CONNECT_V4/" + reauth + "/reason" + ReauthorizeReason.CLASSIFY_COMPLETION,
+                "ALE_FLOW_ESTABLISHED_V4", "DATAGRAM_DATA_V4", "OUTBOUND_TRANSPORT_V4", "OUTBOUND_IPPACKET_V4");
+        h.out(second);
+        assertThat(h.injector.sent).containsExactly(first, second);
+        assertThat(h.classifier.counters().pendedFlowDrops()).isEqualTo(1);
+    }
+
+    @Test
+    void recvAcceptCompletedWithoutACloneIsReauthorizedAndReleasesTheHeldSyn() throws Exception {
+        PendingConnect c = new PendingConnect(); // the same logic works at RECV_ACCEPT
+        c.allow = true;
+        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_RECV_ACCEPT_V4);
+        h.in(SYN_IN);
+        assertThat(h.injector.received).isEmpty();
+        trace.clear();
+
+        completeFromWorker(() -> c.pended.get().complete());
+        assertThat(h.runPacketThreadUntil(() -> h.injector.received.size() == 1, 5000)).isTrue();
+
+        assertThat(h.injector.received).containsExactly(SYN_IN);
+        int reauth = ConditionFlags.IS_REAUTHORIZE;
+        // The packet layers saw the SYN before the pend; the resumed walk starts at RECV_ACCEPT.
+        assertThat(trace).containsExactly("ALE_AUTH_RECV_ACCEPT_V4/" + reauth + "/reason" + ReauthorizeReason.CLASSIFY_COMPLETION);
+        h.out(SYNACK_OUT);
+        h.in(ACK_IN);
+        assertThat(trace).contains("ALE_FLOW_ESTABLISHED_V4");
+        assertThat(h.injector.received).containsExactly(SYN_IN, ACK_IN);
+    }
+
+    @Test
     void check42_pendDuringAReauthorizationFailsWithCannotPend() throws Exception {
         PendingConnect c = new PendingConnect();
         c.allow = true;

@@ -44,6 +44,12 @@ class CalloutPluginLabIT {
                         if (v == null) return;
                         if (h.state(v).isSelf()) { if (out.hasWriteRight()) out.permit(); return; }
                         if (!out.hasWriteRight()) return;
+                        // A packet that opens a flow goes on to RECV_ACCEPT: permitted here, never receive-injected
+                        // from the transport layer (§4.2, §4.6 P9, check 47).
+                        if (ctx.metadata() instanceof io.calloutd.classify.PacketMetadata m && m.aleClassifyRequired()) {
+                            out.permit();
+                            return;
+                        }
                         PacketClone clone = v.clone();
                         boolean outbound = v.direction() == Direction.OUTBOUND;
                         out.block();
