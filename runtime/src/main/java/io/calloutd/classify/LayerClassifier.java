@@ -155,6 +155,14 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         pending.timeoutNanos(timeout.toNanos());
     }
 
+    /**
+     * How many classifications this thread may hold pended at once (default 1024); further pend requests get
+     * INSUFFICIENT_RESOURCES and are counted ({@link ClassifierCounters#pendTableFull()}). Set before traffic flows.
+     */
+    public void pendCapacity(int n) {
+        pending.capacity(n);
+    }
+
     /** Pended classifications of this thread not yet completed (approximate off the packet thread). */
     public int pendedCount() {
         return pending.size();

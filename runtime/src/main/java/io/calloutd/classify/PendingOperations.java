@@ -44,7 +44,7 @@ final class PendingOperations implements ClassifyHandle {
 
     private final FilterEngine engine;
     private final ClassifierCounters counters;
-    private final PendEntry[] active;
+    private PendEntry[] active;
     private final ConcurrentLinkedQueue<PendEntry> completions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Runnable drainTask = () -> {
@@ -78,6 +78,17 @@ final class PendingOperations implements ClassifyHandle {
     void wire(FlowTable table, EndpointClosures endpointClosures) {
         this.flows = table;
         this.closures = endpointClosures;
+    }
+
+    /** Resizes the table; only while nothing is pended (configuration time). */
+    void capacity(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("pend table capacity must be >= 1, got " + n);
+        }
+        if (count > 0) {
+            throw new IllegalStateException("pend table capacity cannot change while " + count + " pends are held");
+        }
+        active = new PendEntry[n];
     }
 
     void packetThread(Executor executor) { this.packetThread = executor; }

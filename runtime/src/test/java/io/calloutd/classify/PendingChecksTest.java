@@ -377,6 +377,29 @@ class PendingChecksTest {
     }
 
     @Test
+    void aFullPendTableRefusesFurtherPendsAndTheCalloutBlocks() throws Exception {
+        h.classifier.pendCapacity(1);
+        List<CalloutStatus> statuses = new CopyOnWriteArrayList<>();
+        h.callout((in, ctx, f, out) -> {
+            PendResult r = ClassifyHandle.of(ctx).pendOperation(ctx, f, out);
+            statuses.add(r.status());
+            if (!r.ok()) {
+                out.block(); // §5.2: a failed pend is a hard BLOCK without ABSORB
+            }
+        }, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
+
+        h.out(SYN_OUT);
+        h.out(FlowPackets.tcp(HOST, 40001, PEER, 80, SYN, 1, 0, 0));
+
+        assertThat(statuses).containsExactly(CalloutStatus.SUCCESS, CalloutStatus.INSUFFICIENT_RESOURCES);
+        assertThat(h.classifier.counters().pendTableFull()).isEqualTo(1);
+        assertThat(h.classifier.counters().authorizationBlocks()).isEqualTo(1);
+        assertThat(h.classifier.pendedCount()).isEqualTo(1);
+        assertThat(h.events).filteredOn(e -> e.type() == NetEventType.CLASSIFY_DROP).hasSize(1); // the refused one
+        assertThat(h.injector.sent).isEmpty();
+    }
+
+    @Test
     void pendNeverCompletedTimesOutWithANetEventAndACounter() throws Exception {
         h.classifier.pendTimeout(Duration.ofMillis(100));
         PendingConnect c = new PendingConnect();
