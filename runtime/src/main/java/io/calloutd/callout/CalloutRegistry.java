@@ -1,5 +1,6 @@
 package io.calloutd.callout;
 
+import io.calloutd.engine.ClassifyContext;
 import io.calloutd.engine.ErrorCode;
 import io.calloutd.engine.Filter;
 import io.calloutd.engine.FilterChangeListener;
@@ -125,6 +126,26 @@ public final class CalloutRegistry implements FilterChangeListener, FlowDeleteLi
         CalloutStatus s = map(table.associateContext(flow, layerId(layer), calloutId, context));
         if (s != CalloutStatus.SUCCESS) reg.contexts.decrementAndGet();
         return s;
+    }
+
+    /**
+     * FwpsFlowAssociateContext from inside a classify (§2.6): the flow is the current indication's
+     * ({@code ctx.flow()}), its table the packet thread's ({@link ClassifyHandle#flowTable()}), so a callout needs
+     * neither. {@code layer} may differ from the classifying layer (e.g. associate at FLOW_ESTABLISHED for STREAM).
+     * Statuses as {@link #associateContext(FlowTable, Flow, Layer, int, long)}; INVALID_PARAMETER where the
+     * indication carries no flow.
+     */
+    public CalloutStatus associateContext(ClassifyContext ctx, Layer layer, int calloutId, long context) {
+        ClassifyHandle h = ClassifyHandle.of(ctx);
+        if (h == null || !(ctx.flow() instanceof Flow f) || f.isEnded()) return CalloutStatus.INVALID_PARAMETER;
+        return associateContext(h.flowTable(), f, layer, calloutId, context);
+    }
+
+    /** FwpsFlowRemoveContext from inside a classify, for the current indication's flow; see {@link #associateContext(ClassifyContext, Layer, int, long)}. */
+    public CalloutStatus removeContext(ClassifyContext ctx, Layer layer, int calloutId) {
+        ClassifyHandle h = ClassifyHandle.of(ctx);
+        if (h == null || !(ctx.flow() instanceof Flow f)) return CalloutStatus.INVALID_PARAMETER;
+        return removeContext(h.flowTable(), f, layer, calloutId);
     }
 
     /**

@@ -28,6 +28,12 @@ public enum CalloutStatus {
     INJECT_HANDLE_STALE,
     /** The data path is not ready to take injected packets. */
     TCPIP_NOT_READY,
-    /** The data path refused the packet (no route, queue full, ...). */
-    REFUSED
+    /** The data path refused the packet (no route, queue full, ...); also transport receive injection of a packet
+     *  flagged ALE_CLASSIFY_REQUIRED (§4.2, check 47). */
+    REFUSED,
+    /** This classification cannot be pended: a reauthorization, a layer without that pend mechanism, or WRITE
+     *  absent (§5.1, §5.2, §1.6.4; STATUS_FWP_CANNOT_PEND). */
+    CANNOT_PEND,
+    /** The pended operation timed out before it was completed (port extension, §5.2 "hold time must be bounded"). */
+    TIMEOUT
 }

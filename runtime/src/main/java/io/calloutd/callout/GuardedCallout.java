@@ -7,7 +7,6 @@ import io.calloutd.engine.ClassifyOut;
 import io.calloutd.engine.DecisionReason;
 import io.calloutd.engine.EngineConfig;
 import io.calloutd.engine.Filter;
-import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.FilterFlags;
 import io.calloutd.engine.IncomingValues;
 import io.calloutd.engine.NetEvent;
@@ -46,9 +45,7 @@ final class GuardedCallout implements Callout {
         long mine = ctx.flow() instanceof Flow f ? f.context(CalloutRegistry.layerId(ctx.layer()), reg.id()) : pathContext;
         if (conditionalOnFlow && mine == 0) {
             reg.stats.skipped.incrementAndGet();
-            // Behave as if not invoked: INSPECTION needs nothing, UNKNOWN passes with CONTINUE. A TERMINATING filter
-            // cannot be skipped without engine support (it normalises CONTINUE to BLOCK) - see docs/callouts.md.
-            if (filter.action() == FilterAction.CALLOUT_UNKNOWN && out.hasWriteRight()) out.setActionType(ActionType.CONTINUE);
+            out.markNotInvoked(); // the engine treats the filter as not matched, whatever its action type
             return;
         }
         PacketView view = ctx.layerData() instanceof PacketView v ? v : null;

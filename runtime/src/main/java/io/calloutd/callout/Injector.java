@@ -84,6 +84,8 @@ public final class Injector {
         if (type != InjectionType.STREAM && !h.family().admits(p.ipVersion())) return CalloutStatus.INJECT_HANDLE_STALE;
         if (type.startsAtIpHeader() && p.dataOffset() != 0) return CalloutStatus.INVALID_PARAMETER;
         if (type == InjectionType.TRANSPORT_SEND && p.dataOffset() != p.ipHeaderSize()) return CalloutStatus.INVALID_PARAMETER;
+        // A packet that still has to pass AUTH_RECV_ACCEPT is injected from there, after a pend (§4.2, check 47).
+        if (type == InjectionType.TRANSPORT_RECEIVE && p.aleClassifyRequired()) return CalloutStatus.REFUSED;
         return CalloutStatus.SUCCESS;
     }
 

@@ -50,6 +50,8 @@ public final class PacketClone {
     public int subInterfaceIndex() { return layout.subInterfaceIndex(); }
     /** The injection tag the original carried (kept so earlier injectors stay visible, §4.3). */
     public InjectionTag injectionTag() { return layout.tag(); }
+    /** True if cloned from an indication flagged ALE_CLASSIFY_REQUIRED: not transport-receive injectable (§4.2). */
+    public boolean aleClassifyRequired() { return layout.aleClassifyRequired(); }
     /** The data path the original came from ({@link PacketView#origin()}), or null. */
     public Object origin() { return layout.origin(); }
 

@@ -21,6 +21,7 @@ public final class PacketView {
     private int direction, interfaceIndex, subInterfaceIndex;
     private InjectionTag tag;
     private Object origin;
+    private boolean aleClassifyRequired;
 
     /** An empty view; fill it with {@link #set}. */
     public PacketView() { }
@@ -52,6 +53,7 @@ public final class PacketView {
         this.transportHeaderSize = transportHeaderSize;
         this.offset = ipStart + dataOffset;
         this.tag = null;
+        this.aleClassifyRequired = false;
         return this;
     }
 
@@ -79,6 +81,15 @@ public final class PacketView {
 
     /** Marks the packet as injected (the data path copies {@link InjectedPacket#tag()} here on re-entry). */
     public PacketView injectionTag(InjectionTag t) { this.tag = t; return this; }
+
+    /**
+     * Marks an inbound transport-layer indication whose packet will also be classified at AUTH_RECV_ACCEPT (metadata
+     * bit ALE_CLASSIFY_REQUIRED, §2.3): clones of it cannot be transport-receive injected (§4.2, check 47).
+     */
+    public PacketView aleClassifyRequired(boolean required) { this.aleClassifyRequired = required; return this; }
+
+    /** True if the packet is flagged ALE_CLASSIFY_REQUIRED (see {@link #aleClassifyRequired(boolean)}). */
+    public boolean aleClassifyRequired() { return aleClassifyRequired; }
 
     /** The injection tag, or null if the packet was not injected. */
     public InjectionTag injectionTag() { return tag; }
@@ -174,7 +185,7 @@ public final class PacketView {
 
     PacketLayout layout() {
         return new PacketLayout(ipVersion, ipHeaderSize, transportProtocol, transportHeaderSize, direction, interfaceIndex,
-                subInterfaceIndex, tag, origin);
+                subInterfaceIndex, tag, origin, aleClassifyRequired);
     }
 
     @Override public String toString() {

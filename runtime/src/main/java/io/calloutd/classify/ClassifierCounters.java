@@ -17,6 +17,13 @@ public final class ClassifierCounters {
     final LongAdder resetsSuppressed = new LongAdder();
     final LongAdder icmpErrorsSuppressed = new LongAdder();
     final LongAdder endpointClosures = new LongAdder();
+    final LongAdder pends = new LongAdder();
+    final LongAdder pendCompletions = new LongAdder();
+    final LongAdder pendTimeouts = new LongAdder();
+    final LongAdder pendTableFull = new LongAdder();
+    final LongAdder pendRefused = new LongAdder();
+    final LongAdder pendFlowGone = new LongAdder();
+    final LongAdder pendedFlowDrops = new LongAdder();
 
     /** New flows classified at AUTH_CONNECT or AUTH_RECV_ACCEPT. */
     public long authorizations() { return authorizations.sum(); }
@@ -57,9 +64,31 @@ public final class ClassifierCounters {
     /** ALE_ENDPOINT_CLOSURE indications (one per ended flow). */
     public long endpointClosures() { return endpointClosures.sum(); }
 
+    /** Classifications pended by callouts (§5); their packets are held, not dropped. */
+    public long pends() { return pends.sum(); }
+
+    /** Pends completed by their callouts and processed on the packet thread. */
+    public long pendCompletions() { return pendCompletions.sum(); }
+
+    /** Pends released after the pend timeout (their held packet dropped, a PEND_TIMEOUT net event). */
+    public long pendTimeouts() { return pendTimeouts.sum(); }
+
+    /** Pend requests refused because the pend table was full (the callout then blocks: a counted drop). */
+    public long pendTableFull() { return pendTableFull.sum(); }
+
+    /** Pend requests refused with CANNOT_PEND (reauthorization, layer without pending, WRITE absent). */
+    public long pendRefused() { return pendRefused.sum(); }
+
+    /** Completed pends whose flow had ended meanwhile: the held packet was dropped. */
+    public long pendFlowGone() { return pendFlowGone.sum(); }
+
+    /** Further packets of a flow whose authorization is pended (retransmitted SYNs...), dropped (§5.2). */
+    public long pendedFlowDrops() { return pendedFlowDrops.sum(); }
+
     /** Every packet this classifier dropped, whatever the reason. */
     public long drops() {
         return authorizationBlocks() + reauthorizationBlocks() + layerBlocks() + fragmentBlocks() + flowTableFull()
-                + killedFlowDrops() + flowsKilled() + resetsSuppressed() + icmpErrorsSuppressed();
+                + killedFlowDrops() + flowsKilled() + resetsSuppressed() + icmpErrorsSuppressed() + pendedFlowDrops()
+                + pendFlowGone() + pendTimeouts();
     }
 }

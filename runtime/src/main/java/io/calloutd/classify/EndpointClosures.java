@@ -1,6 +1,8 @@
 package io.calloutd.classify;
 
 import io.calloutd.engine.ClassifyContext;
+import io.calloutd.engine.ConditionFlags;
+import io.calloutd.engine.Field;
 import io.calloutd.engine.ClassifyResult;
 import io.calloutd.engine.FilterEngine;
 import io.calloutd.engine.IncomingValues;
@@ -25,10 +27,13 @@ final class EndpointClosures implements FlowDeleteListener {
     private final ClassifyContext ctx = new ClassifyContext();
     private final ClassifyResult result = new ClassifyResult();
     private final PacketMetadata meta = new PacketMetadata();
+    private final PendingOperations pending;
 
     EndpointClosures(FilterEngine engine, ClassifierCounters counters, int interfaceIndex,
-                     FlowDeleteListener contextListener, Supplier<ClassificationObserver> observer) {
+                     FlowDeleteListener contextListener, Supplier<ClassificationObserver> observer,
+                     PendingOperations pending) {
         this.engine = engine;
+        this.pending = pending;
         this.counters = counters;
         this.interfaceIndex = interfaceIndex;
         this.contextListener = contextListener;
@@ -43,19 +48,53 @@ final class EndpointClosures implements FlowDeleteListener {
     @Override
     public void flowEnded(Flow flow, CloseReason reason) {
         counters.endpointClosures.increment();
+        indicate(flow, 0);
+        PendEntry e = pending.takeAt(LayerSet.of(flow.ipVersion()).endpointClosure);
+        if (e != null) {
+            // Pended (check 46): the teardown - flowDelete of the flow's contexts, the runtime's flow-end - waits.
+            e.closeReason = reason;
+            pending.flowTable().beginClassify(flow);
+            return;
+        }
+        contextListener.flowEnded(flow, reason);
+        io.calloutd.redirect.RedirectStage.flowEnded(flow); // its original destination can no longer be queried
+    }
+
+    /**
+     * Finishes the teardown a pended ENDPOINT_CLOSURE held: completed without a final classify-out (and not timed
+     * out), the layer is first reauthorized with IS_REAUTHORIZE and reason CLASSIFY_COMPLETION (§5.1).
+     */
+    void finishPended(PendEntry e, boolean timedOut) {
+        if (!timedOut && e.finalAction == null) {
+            meta.reauthorizeReason = ReauthorizeReason.CLASSIFY_COMPLETION;
+            indicate(e.flow, ConditionFlags.IS_REAUTHORIZE);
+            meta.reauthorizeReason = 0;
+        }
+        pending.flowTable().endClassify(e.flow); // runs the deferred flowDeletes
+        contextListener.flowEnded(e.flow, e.closeReason);
+        io.calloutd.redirect.RedirectStage.flowEnded(e.flow);
+    }
+
+    private void indicate(Flow flow, int flags) {
         Layer layer = LayerSet.of(flow.ipVersion()).endpointClosure;
         ValueFiller.fillFlow(in, flow, interfaceIndex);
+        in.setUint32(Field.FLAGS, flags);
+        if (flags != 0) {
+            in.setUint32(Field.REAUTHORIZE_REASON, ReauthorizeReason.CLASSIFY_COMPLETION);
+        }
         meta.packetDirection = flow.initiatorDirection();
         meta.flowId = flow.id();
         ctx.clear();
         ctx.metadata(meta);
         ctx.flow(flow);
+        ctx.classifyHandle(pending);
         engine.classify(layer, in, ctx, result);
         ClassificationObserver o = observer.get();
         if (o != null) {
-            o.classified(layer, 0, in, result, meta);
+            o.classified(layer, flags, in, result, meta);
         }
-        contextListener.flowEnded(flow, reason);
-        io.calloutd.redirect.RedirectStage.flowEnded(flow); // its original destination can no longer be queried
+        if (flags != 0) {
+            in.setEmpty(Field.REAUTHORIZE_REASON);
+        }
     }
 }

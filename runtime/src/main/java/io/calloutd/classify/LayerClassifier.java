@@ -12,9 +12,6 @@ import io.calloutd.engine.FilterEngine;
 import io.calloutd.engine.FilterFlags;
 import io.calloutd.engine.IncomingValues;
 import io.calloutd.engine.Layer;
-import io.calloutd.engine.NetEvent;
-import io.calloutd.engine.NetEventSink;
-import io.calloutd.engine.NetEventType;
 import io.calloutd.engine.Verdict;
 import io.calloutd.flow.Flow;
 import io.calloutd.flow.FlowConfig;
@@ -26,6 +23,7 @@ import io.calloutd.packet.ParsedPacket;
 import io.calloutd.packet.TcpHeader;
 import io.calloutd.pipeline.Direction;
 import io.calloutd.pipeline.PacketOutput;
+import io.calloutd.pipeline.PacketResumer;
 import io.calloutd.pipeline.VerdictHook;
 import io.calloutd.redirect.RedirectCounters;
 import io.calloutd.redirect.RedirectRecords;
@@ -60,6 +58,9 @@ import java.util.function.LongSupplier;
  *       ({@link FilterFlags#BLOCK_IS_SECURITY_ERROR}, {@link ClassifyOut#FLAG_SECURITY_ERROR}); otherwise it is
  *       ignored and reported as a policy warning (check 58).</li>
  *   <li>ENDPOINT_CLOSURE is indicated once when a flow ends (FIN, RST, idle timeout, eviction).</li>
+ *   <li>Callouts may pend ALE classifications (§5, {@link io.calloutd.callout.ClassifyHandle}): the packet is held in
+ *       {@link PendingOperations} and walks on from the pended layer when the completion reaches this thread
+ *       (see {@link #pending}); the ALE steps live in {@link AleAuthorizer}.</li>
  * </ul>
  *
  * <p>One instance per packet thread (it owns that thread's flow table). Allocation-free in the steady state.
@@ -76,6 +77,8 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private final IncomingValues quotedIn = new IncomingValues();
     private final ClassifyContext ctx = new ClassifyContext();
     private final ClassifyResult result = new ClassifyResult();
+    private final Indication ind;
+    private final AleAuthorizer aleAuthorizer;
     private final PacketFacts facts = new PacketFacts();
     private final PacketMetadata meta = new PacketMetadata();
     private final FlowEvent event = new FlowEvent();
@@ -84,8 +87,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private RedirectStage redirects = new RedirectStage(new RedirectRegistry(), new RedirectCounters());
     /** The packet being walked (the redirect step rewrites it in place). */
     private ParsedPacket packet;
-    /** The flow handed to callouts at the ALE, DATAGRAM_DATA and STREAM layers of the current walk, else null. */
-    private Flow indicationFlow;
+    private final PendingOperations pending;
+    /** The pend whose held packet is being walked again after its completion (§5), else null. */
+    private PendEntry resuming;
     /** Tag of the injected packet being walked (§4.3), else null. */
     private InjectionTag injectionTag;
     private volatile ClassificationObserver observer;
@@ -109,13 +113,34 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         this.engine = engine;
         this.counters = counters;
         this.interfaceIndex = interfaceIndex;
-        this.flows = new FlowTable(flowConfig, new EndpointClosures(engine, counters, interfaceIndex,
-                contextListener == null ? FlowDeleteListener.NONE : contextListener, () -> observer));
+        this.pending = new PendingOperations(engine, counters, PendingOperations.DEFAULT_CAPACITY);
+        EndpointClosures closures = new EndpointClosures(engine, counters, interfaceIndex,
+                contextListener == null ? FlowDeleteListener.NONE : contextListener, () -> observer, pending);
+        this.flows = new FlowTable(flowConfig, closures);
+        pending.wire(flows, closures);
         this.layerData = new LayerDataView(interfaceIndex);
+        this.ind = new Indication(engine, in, ctx, result, meta, layerData, () -> observer);
+        ind.flows = flows;
+        this.aleAuthorizer = new AleAuthorizer(ind, flows, counters, event, pending);
         ctx.metadata(meta);
+        ctx.classifyHandle(pending);
+        aleAuthorizer.redirect = new AleAuthorizer.RedirectStep() {
+            @Override public void begin(Flow flow) { redirects.begin(flow, packet); }
+            @Override public Object bindRequest() { return redirects.bindRequest(); }
+            @Override public Object connectRequest() { return redirects.connectRequest(); }
+            @Override public boolean apply(Flow flow) {
+                RedirectStage.Outcome o = redirects.apply(flow, flows, packet);
+                if (o == RedirectStage.Outcome.REDIRECTED) {
+                    refill(flow); // AUTH_CONNECT and the later layers see the redirected conversation
+                }
+                return o != RedirectStage.Outcome.REFUSED;
+            }
+            @Override public int redirectedFlags(Flow flow) { return LayerClassifier.this.redirectedFlags(flow); }
+        };
         this.stream = new StreamLayer(engine, StreamConfig.DEFAULTS, new StreamCounters(),
                 io.netty.buffer.PooledByteBufAllocator.DEFAULT);
         stream.flowTable(flows);
+        stream.classifyHandle(pending);
     }
 
     /** This thread's stream layer (its counters, and the {@link io.calloutd.stream.StreamControl} callouts use). */
@@ -154,6 +179,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     /** Replaces the monotonic clock (nanoseconds) that drives flow timeouts and multicast windows; for tests. */
     public void clock(LongSupplier nanoClock) {
         this.clock = nanoClock;
+        pending.clock(nanoClock);
         this.nextExpireNanos = nanoClock.getAsLong();
     }
 
@@ -172,6 +198,40 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
      */
     public void segmentSuperFrames(java.util.function.BooleanSupplier when) {
         this.segmentSuperFrames = when;
+    }
+
+    /**
+     * Enables pending (§5): pended packets go back to the data path through {@code resumer} (the pipeline) and
+     * completions made on other threads reach this packet thread through {@code packetThread} (the event loop's
+     * {@code execute}; without one they wait for the next packet). Without a resumer callouts get TCPIP_NOT_READY.
+     */
+    public void pending(PacketResumer resumer, java.util.concurrent.Executor packetThread) {
+        pending.resumer(resumer);
+        pending.packetThread(packetThread);
+    }
+
+    /** How long a pended classification may stay uncompleted before it is released (default 10 s). */
+    public void pendTimeout(java.time.Duration timeout) {
+        pending.timeoutNanos(timeout.toNanos());
+    }
+
+    /**
+     * How many classifications this thread may hold pended at once (default 1024); further pend requests get
+     * INSUFFICIENT_RESOURCES and are counted ({@link ClassifierCounters#pendTableFull()}). Set before traffic flows.
+     */
+    public void pendCapacity(int n) {
+        pending.capacity(n);
+    }
+
+    /** Pended classifications of this thread not yet completed (approximate off the packet thread). */
+    public int pendedCount() {
+        return pending.size();
+    }
+
+    /** Packet thread: processes waiting completions and releases timed-out pends now (normally done per packet). */
+    public void runPending() {
+        pending.drain();
+        pending.expire(clock.getAsLong());
     }
 
     @Override
@@ -200,6 +260,16 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     }
 
     @Override
+    public Verdict decideResumed(ParsedPacket p, Direction d, Object token) {
+        resuming = token instanceof PendEntry e ? e : null;
+        try {
+            return classifyPacket(p, d, false);
+        } finally {
+            resuming = null;
+        }
+    }
+
+    @Override
     public Verdict decideFragment(ParsedPacket p, Direction d) {
         return classifyFragment(p, d);
     }
@@ -213,6 +283,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     @Override
     public Verdict decideInjected(ParsedPacket p, Direction d, InjectionTag tag, InjectionType type) {
         injectionTag = tag;
+        if (pending.hasCompletions()) {
+            pending.drain(); // a completion made before this injection is processed first (RECV_ACCEPT + clone, §5.1)
+        }
         try {
             if (type == InjectionType.NETWORK_SEND) {
                 prepare(p, Direction.OUTBOUND, false);
@@ -248,6 +321,12 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             nextExpireNanos = now + EXPIRE_INTERVAL_NANOS;
             flows.expire(now);
             stream.sweep();
+            if (pending.size() > 0) {
+                pending.expire(now);
+            }
+        }
+        if (pending.hasCompletions()) {
+            pending.drain();
         }
         prepare(p, d, reassembled);
         return d == Direction.OUTBOUND ? outbound(p, now) : inbound(p, now, reassembled);
@@ -270,7 +349,8 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         ctx.clear();
         ctx.metadata(meta);
         layerData.packet(p, d, injectionTag);
-        indicationFlow = null;
+        pending.indication(p, d);
+        ind.flow = null;
         streamFlow = null;
     }
 
@@ -297,9 +377,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         if (flow != null && flow.redirect() != null && RedirectStage.outbound(flow, p)) {
             refill(flow); // the layers see the redirected conversation (as WFP's stack does)
         }
-        indicationFlow = flow;
+        ind.flow = flow;
         try {
-            Verdict ale = ale(flow, l, Direction.OUTBOUND);
+            Verdict ale = aleAuthorizer.ale(flow, l, Direction.OUTBOUND, resuming);
             if (ale != Verdict.PERMIT) {
                 return ale;
             }
@@ -310,7 +390,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
                 return blocked();
             }
         } finally {
-            indicationFlow = null; // the transport and IP packet layers carry no flow
+            ind.flow = null; // the transport and IP packet layers carry no flow
         }
         Verdict v = transportAndPacket(l.outboundTransport, l.outboundIpPacket);
         // An engaged connection's segment reaches the stream after its packet layers: what the stream emits is
@@ -320,6 +400,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
 
     private Verdict inbound(ParsedPacket p, long now, boolean reassembled) {
         LayerSet l = LayerSet.of(facts.version);
+        if (resuming != null) { // the packet layers saw it before its RECV_ACCEPT was pended
+            return inboundFlow(p, now, l);
+        }
         if (classify(l.inboundIpPacket, reassembled ? ConditionFlags.IS_REASSEMBLED : 0) == Verdict.BLOCK) {
             return blocked();
         }
@@ -330,7 +413,13 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             flows.track(p, Direction.INBOUND, now, event);
             return Verdict.PERMIT;
         }
-        if (classify(l.inboundTransport, 0) == Verdict.BLOCK) {
+        boolean aleRequired = aleClassifyRequired(p);
+        meta.aleClassifyRequired = aleRequired;
+        layerData.aleClassifyRequired(aleRequired);
+        Verdict transport = classify(l.inboundTransport, 0);
+        meta.aleClassifyRequired = false;
+        layerData.aleClassifyRequired(false);
+        if (transport == Verdict.BLOCK) {
             return blocked();
         }
         if (!facts.isTcp() && !multicast.isEmpty()
@@ -340,10 +429,23 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             setDirection(Direction.INBOUND);
             return classify(l.datagramData, 0) == Verdict.BLOCK ? blocked() : Verdict.PERMIT;
         }
+        return inboundFlow(p, now, l);
+    }
+
+    /** True if this inbound packet opens a flow, so it will also be classified at AUTH_RECV_ACCEPT (§2.3). */
+    private boolean aleClassifyRequired(ParsedPacket p) {
+        if (facts.isTcp() && (facts.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK)) != TcpHeader.SYN) {
+            return false;
+        }
+        Flow f = flows.lookup(p);
+        return f == null || f.authorizedGeneration() == Flow.NEVER_AUTHORIZED;
+    }
+
+    private Verdict inboundFlow(ParsedPacket p, long now, LayerSet l) {
         Flow flow = flows.track(p, Direction.INBOUND, now, event);
-        indicationFlow = flow;
+        ind.flow = flow;
         try {
-            Verdict ale = ale(flow, l, Direction.INBOUND);
+            Verdict ale = aleAuthorizer.ale(flow, l, Direction.INBOUND, resuming);
             if (ale != Verdict.PERMIT) {
                 return ale;
             }
@@ -356,7 +458,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             // After the redirect translation: segments the stream layer rebuilds carry the translated tuple.
             return streamFlow != null ? stream.segment(streamFlow, p, Direction.INBOUND) : Verdict.PERMIT;
         } finally {
-            indicationFlow = null;
+            ind.flow = null;
         }
     }
 
@@ -370,64 +472,6 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private Verdict blocked() {
         counters.layerBlocks.increment();
         return Verdict.BLOCK;
-    }
-
-    /** The ALE part: authorization of new flows, reauthorization, FLOW_ESTABLISHED, killed flows. */
-    private Verdict ale(Flow flow, LayerSet l, Direction d) {
-        if (event.result() == FlowEvent.Result.REFUSED) {
-            counters.flowTableFull.increment();
-            return Verdict.BLOCK;
-        }
-        if (flow == null) {
-            return Verdict.PERMIT; // mid-stream TCP without pickup, untrackable: no ALE state to consult
-        }
-        meta.flowId = flow.id();
-        in.setUint8(Field.FLOW_STATE, flow.state().ordinal());
-        if (flow.isKilled()) {
-            counters.killedFlowDrops.increment();
-            return Verdict.BLOCK;
-        }
-        Layer auth = flow.initiatorDirection() == Direction.OUTBOUND ? l.authConnect : l.authRecvAccept;
-        if (event.has(FlowEvent.NEW_FLOW)) {
-            counters.authorizations.increment();
-            if (d == Direction.OUTBOUND && redirectLayers(flow, l) == Verdict.BLOCK) {
-                return rejectNewFlow(flow);
-            }
-            if (classify(auth, redirectedFlags(flow)) == Verdict.BLOCK) {
-                return rejectNewFlow(flow);
-            }
-            flows.markAuthorized(flow, result.generation());
-        } else if (flows.needsReauthorization(flow, engine.generation(auth))) {
-            counters.reauthorizations.increment();
-            meta.reauthorizeReason = ReauthorizeReason.POLICY_CHANGE;
-            in.setUint32(Field.REAUTHORIZE_REASON, ReauthorizeReason.POLICY_CHANGE);
-            Verdict v = classify(auth, ConditionFlags.IS_REAUTHORIZE | redirectedFlags(flow));
-            in.setEmpty(Field.REAUTHORIZE_REASON);
-            meta.reauthorizeReason = 0;
-            if (v == Verdict.BLOCK) {
-                counters.reauthorizationBlocks.increment();
-                return Verdict.BLOCK; // the flow stays unauthorized: its next packet is reauthorized again
-            }
-            flows.markAuthorized(flow, result.generation());
-        }
-        if (event.has(FlowEvent.ESTABLISHED)) {
-            return flowEstablished(flow, l);
-        }
-        return Verdict.PERMIT;
-    }
-
-    /** BIND_REDIRECT → CONNECT_REDIRECT with writable requests; an applied modification translates the flow. */
-    private Verdict redirectLayers(Flow flow, LayerSet l) {
-        redirects.begin(flow, packet);
-        if (classify(l.bindRedirect, 0, redirects.bindRequest()) == Verdict.BLOCK
-                || classify(l.connectRedirect, 0, redirects.connectRequest()) == Verdict.BLOCK) {
-            return Verdict.BLOCK;
-        }
-        RedirectStage.Outcome o = redirects.apply(flow, flows, packet);
-        if (o == RedirectStage.Outcome.REDIRECTED) {
-            refill(flow);
-        }
-        return o == RedirectStage.Outcome.REFUSED ? Verdict.BLOCK : Verdict.PERMIT;
     }
 
     /** IS_CONNECTION_REDIRECTED (and the metadata) at AUTH_CONNECT of a connect-redirected flow, else 0. */
@@ -446,32 +490,6 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         facts.read(packet, facts.direction);
         ValueFiller.fill(in, facts, interfaceIndex);
         in.setUint8(Field.FLOW_STATE, flow.state().ordinal());
-    }
-
-    private Verdict rejectNewFlow(Flow flow) {
-        counters.authorizationBlocks.increment();
-        flows.abort(flow); // so that the flow's next packet is authorized again
-        return Verdict.BLOCK;
-    }
-
-    private Verdict flowEstablished(Flow flow, LayerSet l) {
-        setDirection(flow.initiatorDirection());
-        Verdict v = classify(l.flowEstablished, 0);
-        if (v != Verdict.BLOCK) {
-            return Verdict.PERMIT;
-        }
-        boolean security = (result.flags() & ClassifyOut.FLAG_SECURITY_ERROR) != 0
-                || (result.filterId() != 0 && engine.filter(result.filterId())
-                        .map(f -> (f.flags() & FilterFlags.BLOCK_IS_SECURITY_ERROR) != 0).orElse(false));
-        if (security) {
-            counters.flowsKilled.increment();
-            flows.kill(flow);
-            report(NetEventType.CONNECTION_KILLED);
-            return Verdict.BLOCK;
-        }
-        counters.establishedPolicyWarnings.increment();
-        report(NetEventType.POLICY_WARNING);
-        return Verdict.PERMIT;
     }
 
     /**
@@ -500,11 +518,6 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         }
         setDirection(facts.direction); // at DATAGRAM_DATA the direction is the packet's (check 56)
         return classify(l.datagramData, 0);
-    }
-
-    private void setDirection(Direction d) {
-        in.setUint32(Field.DIRECTION,
-                d == Direction.OUTBOUND ? io.calloutd.engine.Direction.OUTBOUND : io.calloutd.engine.Direction.INBOUND);
     }
 
     private boolean isPortUnreachable() {
@@ -539,59 +552,24 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         ctx.layerData(layerData.at(layer));
         ctx.flow(null);
         Verdict v = engine.classify(layer, values, ctx, result);
-        notifyObserver(layer, 0, values, meta);
+        ind.notifyObserver(layer, 0, values, meta);
         ctx.discardReason(null);
         meta.discardReason = null;
         return v;
     }
 
     private Verdict classify(Layer layer, int flags) {
-        return classify(layer, flags, layerData.at(layer));
+        return ind.classify(layer, flags);
     }
 
-    private Verdict classify(Layer layer, int flags, Object data) {
-        in.setUint32(Field.FLAGS, flags);
-        ctx.layerData(data);
-        Flow f = indicationFlow;
-        ctx.flow(f);
-        Verdict v;
-        if (f == null) {
-            v = engine.classify(layer, in, ctx, result);
-        } else {
-            // Context removals and flow-end deletes wait until the callouts of this indication returned (§2.6).
-            flows.beginClassify(f);
-            try {
-                v = engine.classify(layer, in, ctx, result);
-            } finally {
-                flows.endClassify(f);
-            }
-        }
-        notifyObserver(layer, flags, in, meta);
-        return v;
-    }
-
-    private void notifyObserver(Layer layer, int flags, IncomingValues values, PacketMetadata m) {
-        ClassificationObserver o = observer;
-        if (o == null) {
-            return;
-        }
-        o.classified(layer, flags, values, result, m);
-        if (result.discardVerdict() != null) {
-            o.classified(layer.discardTwin(), flags, values, result, m);
-        }
-    }
-
-    private void report(NetEventType type) {
-        NetEventSink sink = engine.config().netEvents();
-        if (sink.accepts(type)) {
-            sink.onEvent(new NetEvent(System.currentTimeMillis(), type, result.layer(), result.filterId(),
-                    result.reason(), 0, in.describe()));
-        }
+    private void setDirection(Direction d) {
+        ind.setDirection(d);
     }
 
     /** Ends every flow (ENDPOINT_CLOSURE and flowDelete run for each). */
     @Override
     public void close() {
+        pending.close();
         flows.close();
         stream.close();
     }

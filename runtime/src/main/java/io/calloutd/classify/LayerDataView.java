@@ -17,6 +17,7 @@ final class LayerDataView {
     private ParsedPacket packet;
     private int direction;
     private InjectionTag tag;
+    private boolean aleClassifyRequired;
 
     LayerDataView(int interfaceIndex) {
         this.interfaceIndex = interfaceIndex;
@@ -34,7 +35,12 @@ final class LayerDataView {
         if (packet == null || !view.set(packet, layer, direction)) {
             return null;
         }
-        return view.arrival(direction, interfaceIndex, 0).injectionTag(tag);
+        return view.arrival(direction, interfaceIndex, 0).injectionTag(tag).aleClassifyRequired(aleClassifyRequired);
+    }
+
+    /** Flags the next views ALE_CLASSIFY_REQUIRED (set around the inbound transport classify of a new flow). */
+    void aleClassifyRequired(boolean required) {
+        this.aleClassifyRequired = required;
     }
 
     /** Sets the data path reported by clones' {@link io.calloutd.callout.InjectedPacket#origin()}. */

@@ -19,6 +19,7 @@ public final class PacketMetadata {
     DiscardReason discardReason;
     java.net.InetSocketAddress originalDestination;
     long localRedirectTargetPid;
+    boolean aleClassifyRequired;
 
     /** The direction the packet that caused this classification travels (set at every layer, §1.8). */
     public Direction packetDirection() { return packetDirection; }
@@ -52,6 +53,12 @@ public final class PacketMetadata {
      * callout set (a configured id standing in for the proxy's PID: there are no PIDs behind a gateway); else 0.
      */
     public long localRedirectTargetPid() { return localRedirectTargetPid; }
+
+    /**
+     * ALE_CLASSIFY_REQUIRED (§2.3): at INBOUND_TRANSPORT, this packet opens a flow and will also be classified at
+     * AUTH_RECV_ACCEPT; do not pend or transport-receive inject it there (§5.2, check 47).
+     */
+    public boolean aleClassifyRequired() { return aleClassifyRequired; }
 
     /** Why the packet is being discarded, at discard layers; else null. */
     public DiscardReason discardReason() { return discardReason; }

@@ -157,6 +157,7 @@ public final class GatewayDaemon implements AutoCloseable {
             loops.add(loop);
             classifier.injectionOrigin(pipeline);
             pipeline.injectionExecutor(loop::execute);
+            classifier.pending(pipeline, loop::execute); // pended packets resume through the pipeline (§5)
             injectionRouter.add(pipeline);
             loop.register(outboundTun.queues().get(q), pipeline.receiverFor(Direction.OUTBOUND));
             loop.register(inboundTun.queues().get(q), pipeline.receiverFor(Direction.INBOUND));

@@ -99,6 +99,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Load callout plug-in jars (CalloutProvider services) from DIR at start.")
     Path pluginDir;
 
+    @Option(names = "--pend-timeout-ms", defaultValue = "10000",
+            description = "How long a callout may leave a classification pended before it is released (default: ${DEFAULT-VALUE} ms).")
+    long pendTimeoutMs;
+
     @Option(names = "--stats-file", paramLabel = "FILE", description = "Write counters as JSON to FILE every --stats-interval and at exit.")
     Path statsFile;
 
@@ -155,6 +159,9 @@ final class RunCommand implements Callable<Integer> {
         final io.calloutd.mgmt.ManagementRuntime mgmt = management;
         final LayerTraceWriter traceWriter = trace;
         daemon.netEvents(netEvents);
+        for (io.calloutd.classify.LayerClassifier c : daemon.classifiers()) {
+            c.pendTimeout(java.time.Duration.ofMillis(pendTimeoutMs));
+        }
         if (pluginDir != null) {
             try {
                 daemon.loadPlugins(pluginDir);

@@ -162,6 +162,13 @@ public record StatsSnapshot(boolean ready, long uptimeMillis, long packetsIn, lo
         for (var c : daemon.classifiers()) {
             c.stream().counters().asMap().forEach((name, v) -> m.merge("stream." + name, v, Long::sum));
         }
+        m.put("pends", k.pends());
+        m.put("pendCompletions", k.pendCompletions());
+        m.put("pendTimeouts", k.pendTimeouts());
+        m.put("pendTableFull", k.pendTableFull());
+        m.put("pendRefused", k.pendRefused());
+        m.put("pendFlowGone", k.pendFlowGone());
+        m.put("pendedFlowDrops", k.pendedFlowDrops());
         return m;
     }
 

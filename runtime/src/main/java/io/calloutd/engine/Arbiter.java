@@ -111,6 +111,7 @@ final class Arbiter {
             counters.increment(layer, EngineCounters.Kind.CALLOUT_ERRORS);
             return unregistered(cf, st, DecisionReason.CALLOUT_ERROR);
         }
+        if (out.notInvoked()) return false; // skipped by the runtime: the filter did not match (§2.1)
         ActionType a = out.actionType();
         ActionType normalised;
         switch (f.action()) {

@@ -12,6 +12,7 @@ public final class ClassifyContext {
     private long flowContext;
     private Object flow;
     private DiscardReason discardReason;
+    private Object classifyHandle;
 
     /** Creates an empty context. */
     public ClassifyContext() { }
@@ -53,6 +54,15 @@ public final class ClassifyContext {
 
     /** Sets the discard reason (the packet path does so before classifying a discard layer itself). */
     public ClassifyContext discardReason(DiscardReason r) { this.discardReason = r; return this; }
+
+    /**
+     * The packet path's per-classify services (pending, flow table; {@code io.calloutd.callout.ClassifyHandle} on the
+     * packet path), WFP's {@code classifyContext}; may be null.
+     */
+    public Object classifyHandle() { return classifyHandle; }
+
+    /** Sets the classify handle (kept by {@link #clear()}: it belongs to the thread, not to the indication). */
+    public ClassifyContext classifyHandle(Object h) { this.classifyHandle = h; return this; }
 
     /** Resets every member to its empty value. */
     public ClassifyContext clear() {

@@ -22,6 +22,7 @@ public final class ClassifyOut {
     private ActionType actionType = ActionType.CONTINUE;
     private int rights = RIGHT_ACTION_WRITE;
     private int flags;
+    private boolean notInvoked;
 
     /** Creates a classify-out holding the initial state (CONTINUE, WRITE set, no flags; §10). */
     public ClassifyOut() { }
@@ -30,6 +31,7 @@ public final class ClassifyOut {
         this.actionType = action;
         this.rights = rights;
         this.flags = flags;
+        this.notInvoked = false;
     }
 
     /** The current action. */
@@ -57,6 +59,15 @@ public final class ClassifyOut {
     public void setSecurityError() { flags |= FLAG_SECURITY_ERROR; }
     /** Clears {@link #FLAG_ABSORB} (lets the runtime undo a half-done absorb of a callout that then failed). */
     public void clearAbsorb() { flags &= ~FLAG_ABSORB; }
+
+    /**
+     * For the callout runtime: the callout was skipped (CONDITIONAL_ON_FLOW on a flow without its context, §2.1), so
+     * its filter counts as not matched whatever the filter's action type; anything else written is ignored.
+     */
+    public void markNotInvoked() { notInvoked = true; }
+
+    /** True if {@link #markNotInvoked()} was called for this invocation. */
+    public boolean notInvoked() { return notInvoked; }
 
     /** Convenience: BLOCK with WRITE cleared (a hard block, as the WDK tells callouts to do). */
     public void block() { actionType = ActionType.BLOCK; clearWriteRight(); }

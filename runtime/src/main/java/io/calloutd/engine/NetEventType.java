@@ -13,5 +13,7 @@ public enum NetEventType {
     /** A callout threw; its filter's failure verdict was applied (M-37). Emitted by the callout runtime. */
     CALLOUT_FAILURE,
     /** A callout's classify exceeded its time budget (M-10). Emitted by the callout runtime. */
-    CALLOUT_OVERRUN
+    CALLOUT_OVERRUN,
+    /** A pended classification was not completed in time; its packet was dropped (§5.2). Emitted by the classifier. */
+    PEND_TIMEOUT
 }

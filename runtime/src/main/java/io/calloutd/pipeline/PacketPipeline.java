@@ -39,7 +39,7 @@ import java.util.concurrent.Executor;
  * the injection completes exactly once after the kernel write. Their accounting is separate
  * ({@link PipelineCounters#injectionsAccepted()} and the counters after it).
  */
-public final class PacketPipeline implements AutoCloseable, InjectionTarget {
+public final class PacketPipeline implements AutoCloseable, InjectionTarget, PacketResumer {
     /** Injections that may wait for one packet thread by default. */
     public static final int DEFAULT_INJECTION_QUEUE = 1024;
     /** Packets the verdict hook may originate per packet it decides (rebuilt stream segments). */
@@ -63,7 +63,12 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     private boolean emittingHook;
     private boolean draining;
     private final HookOutputRing hookOutput = new HookOutputRing(HOOK_OUTPUT_QUEUE);
+    /** Packets handed back after a pend (§5), waiting for the current packet to finish. Packet thread only. */
+    private final java.util.ArrayDeque<Resumed> resumed = new java.util.ArrayDeque<>();
+    /** True while a packet or an injection is being processed: a resumed packet must wait. */
     private boolean busy;
+
+    private record Resumed(ByteBuf packet, Direction direction, Object token) { }
 
     /**
      * @param hook       decides each well-formed packet or reassembled datagram
@@ -164,16 +169,22 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             if (queue != null) {
                 lastQueue[direction.ordinal()] = queue;
             }
+            boolean outer = !busy;
             busy = true;
             try {
                 process(queue, packet, direction, out);
             } finally {
                 packet.release();
-                busy = false;
+                busy = !outer;
             }
-            flushHookOutput();
+            if (outer) {
+                flushHookOutput();
+            }
             if (!injections.isEmpty()) {
                 drainInjections(); // what callouts injected while this packet was classified
+            }
+            if (outer && !resumed.isEmpty()) {
+                drainResumed();
             }
         };
     }
@@ -272,7 +283,7 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             return 0; // a completion routine called back into us: the outer drain continues
         }
         draining = true;
-        boolean wasBusy = busy;
+        boolean outer = !busy;
         busy = true;
         int n = 0;
         try {
@@ -283,15 +294,71 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
             }
         } finally {
             draining = false;
-            busy = wasBusy;
+            busy = !outer;
         }
-        if (!wasBusy) {
+        if (outer) {
             flushHookOutput();
         }
         if (!injections.isEmpty()) {
             injections.wakeUp();
         }
+        if (outer && !resumed.isEmpty()) {
+            drainResumed();
+        }
         return n;
+    }
+
+    /**
+     * Takes back a packet the verdict hook held while its classification was pended (packet thread only). It is
+     * processed like a packet read again - counted in {@link PipelineCounters#packetsIn()} and
+     * {@link PipelineCounters#resumed()} - but decided by {@link VerdictHook#decideResumed}; if a packet is being
+     * processed it waits until that one is done.
+     */
+    @Override
+    public void resume(ByteBuf packet, Direction direction, Object token) {
+        resumed.add(new Resumed(packet, direction, token));
+        if (!busy) {
+            drainResumed();
+        }
+    }
+
+    private void drainResumed() {
+        Resumed r;
+        while (!busy && (r = resumed.poll()) != null) {
+            busy = true;
+            try {
+                processResumed(r);
+            } finally {
+                r.packet().release();
+                busy = false;
+            }
+            flushHookOutput(); // segments the stream layer rebuilt for the resumed packet
+            if (!injections.isEmpty()) {
+                drainInjections();
+            }
+        }
+    }
+
+    private void processResumed(Resumed r) {
+        ByteBuf packet = r.packet();
+        counters.packetsIn.increment();
+        counters.resumed.increment();
+        counters.bytesIn.add(packet.readableBytes());
+        (r.direction() == Direction.INBOUND ? counters.inbound : counters.outbound).increment();
+        DropReason malformed = parser.parse(packet, parsed);
+        if (malformed != null) {
+            drops.increment(malformed);
+            counters.dropsMalformed.increment();
+            return;
+        }
+        // The held copy lost its vnet header: a checksum the TUN left partial (CHECKSUM_PARTIAL) must be completed
+        // here, or the receiver drops the packet. Our own copy, so writable.
+        PacketChecksums.writeAll(parsed);
+        if (hook.decideResumed(parsed, r.direction(), r.token()) != Verdict.PERMIT) {
+            counters.dropsByVerdict.increment();
+            return;
+        }
+        emit(lastQueue[r.direction().ordinal()], packet, egress.get(r.direction()), 0, 0, false);
     }
 
     private void processInjected(InjectedPacket p) {
@@ -470,6 +537,10 @@ public final class PacketPipeline implements AutoCloseable, InjectionTarget {
     @Override
     public void close() {
         hookOutput.clear();
+        Resumed r;
+        while ((r = resumed.poll()) != null) {
+            r.packet().release();
+        }
         InjectedPacket p;
         while ((p = injections.poll()) != null) {
             p.complete(CalloutStatus.REFUSED); // never written: the pipeline is going away

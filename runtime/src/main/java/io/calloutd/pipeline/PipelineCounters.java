@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class PipelineCounters {
     final LongAdder packetsIn = new LongAdder();
     final LongAdder headersRebuilt = new LongAdder();
+    final LongAdder resumed = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder packetsOut = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
@@ -113,6 +114,9 @@ public final class PipelineCounters {
         return packetsIn() + gso.segments() - gso.segmented() - gso.drops() - (packetsOut() - reassembledOut() - injectedOut() - hookOut()) - fragmentsConsumed() - dropsFragment() - dropsMalformed()
                 - dropsByVerdict() - dropsInjectionFailed() - dropsTooBig();
     }
+
+    /** Packets taken back after a pended classification completed (§5); also counted in packetsIn. */
+    public long resumed() { return resumed.sum(); }
 
     /** Injected packets on the send path whose headers were rebuilt contiguous and 8-byte aligned. */
     public long headersRebuilt() { return headersRebuilt.sum(); }

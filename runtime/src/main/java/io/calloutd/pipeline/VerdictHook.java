@@ -52,6 +52,15 @@ public interface VerdictHook {
     }
 
     /**
+     * Decides a packet the hook held while its classification was pended and handed back through a
+     * {@link PacketResumer} with {@code token} (§5): the hook resumes its walk where the pend stopped it. Default: the
+     * same as {@link #decide}.
+     */
+    default Verdict decideResumed(ParsedPacket packet, Direction direction, Object token) {
+        return decide(packet, direction);
+    }
+
+    /**
      * Asked once per GSO super-frame (a TCP or UDP packet larger than the MTU that the kernel will cut into
      * segments of equal payload size) before it is classified. By default the super-frame is decided once, by
      * its headers, and passed back whole. A hook that needs per-packet data (sequence numbers, payload offsets

@@ -60,6 +60,12 @@ public final class StreamLayer implements StreamControl, AutoCloseable {
     /** The flow table of this packet thread (classify bracketing, killing dropped connections). */
     public void flowTable(FlowTable flows) { env.flows = flows; }
 
+    /**
+     * The packet thread's classify handle (pending, flow contexts) stream callouts reach through their classify
+     * context, as at every other layer; pending itself is refused at STREAM (§5.1, check 45).
+     */
+    public void classifyHandle(Object handle) { env.ctx.classifyHandle(handle); }
+
     /** Replaces the limits (before traffic; connections engaged earlier see the new limits too). */
     public void config(StreamConfig config) { env.config = java.util.Objects.requireNonNull(config); }
 

@@ -234,6 +234,9 @@ class CalloutDataPathTest {
         }, FilterAction.CALLOUT_TERMINATING, Layer.INBOUND_TRANSPORT_V4);
 
         byte[] original = FlowPackets.udp(PEER, 7000, HOST, 4000, 80); // not 53: pcap4j would decode DNS
+        // A reply on an authorized flow: the first packet of an inbound flow is flagged ALE_CLASSIFY_REQUIRED and may
+        // not be transport-receive injected from the transport layer (check 47).
+        h.out(FlowPackets.udp(HOST, 4000, PEER, 7000, 10));
         h.in(original);
 
         assertThat(completions).hasValue(1); // inline: completed when the packet thread finished the packet

@@ -35,7 +35,8 @@ import java.util.function.BooleanSupplier;
  * packet thread: tasks other threads hand to it wait in {@link #packetThreadTasks} until {@link #runPacketThreadUntil}.
  */
 final class CalloutHarness implements AutoCloseable {
-    final FilterEngine engine = new FilterEngine(EngineConfig.defaults());
+    final java.util.List<io.calloutd.engine.NetEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final FilterEngine engine = new FilterEngine(EngineConfig.defaults().withNetEvents(events::add));
     final ConcurrentLinkedQueue<Runnable> packetThreadTasks = new ConcurrentLinkedQueue<>();
     final RecordingInjector injector = new RecordingInjector();
     final PipelineCounters counters = new PipelineCounters();
@@ -53,6 +54,7 @@ final class CalloutHarness implements AutoCloseable {
                 ReassemblyConfig.DEFAULTS, PooledByteBufAllocator.DEFAULT);
         classifier.injectionOrigin(pipeline);
         pipeline.injectionExecutor(packetThreadTasks::add);
+        classifier.pending(pipeline, packetThreadTasks::add);
         router.add(pipeline);
     }
 
@@ -76,6 +78,15 @@ final class CalloutHarness implements AutoCloseable {
 
     void in(byte[] packet) {
         pipeline.receiverFor(Direction.INBOUND).onPacket(null, pooled(packet));
+    }
+
+    /** Registers {@code r} and adds one filter with {@code action} per layer that invokes it. */
+    RegisteredCallout callout(CalloutRegistration r, FilterAction action, Layer... layers) throws Exception {
+        RegisteredCallout reg = runtime.registry().register(r);
+        for (Layer l : layers) {
+            engine.addFilter(FilterSpec.builder(l).callout(action, r.key()).build());
+        }
+        return reg;
     }
 
     /** Runs what other threads handed to the packet thread until {@code done} holds; false on timeout. */

@@ -44,6 +44,12 @@ class CalloutPluginLabIT {
                         if (v == null) return;
                         if (h.state(v).isSelf()) { if (out.hasWriteRight()) out.permit(); return; }
                         if (!out.hasWriteRight()) return;
+                        // A packet that opens a flow goes on to RECV_ACCEPT: permitted here, never receive-injected
+                        // from the transport layer (§4.2, §4.6 P9, check 47).
+                        if (ctx.metadata() instanceof io.calloutd.classify.PacketMetadata m && m.aleClassifyRequired()) {
+                            out.permit();
+                            return;
+                        }
                         PacketClone clone = v.clone();
                         boolean outbound = v.direction() == Direction.OUTBOUND;
                         out.block();
@@ -78,7 +84,7 @@ class CalloutPluginLabIT {
     void outOfBandInspectionPlugInKeepsTcpIntact() throws Exception {
         Path tmp = Files.createTempDirectory("calloutd-plugin-");
         try {
-            Path plugins = buildPlugin(tmp);
+            Path plugins = buildPlugin(tmp, "plug.OobInspect", SOURCE);
             try (LabTopology lab = LabTopology.create();
                  DaemonProcess daemon = DaemonProcess.startGateway(lab, JAR, "--plugin-dir", plugins.toString())) {
                 Traffic.TcpResult down;
@@ -113,21 +119,21 @@ class CalloutPluginLabIT {
         }
     }
 
-    /** Compiles the plug-in against the runtime under test and jars it with its service file. */
-    private static Path buildPlugin(Path tmp) throws IOException {
-        Path src = tmp.resolve("src/plug/OobInspect.java"), classes = tmp.resolve("classes");
+    /** Compiles a plug-in class against the runtime under test and jars it with its service file. */
+    static Path buildPlugin(Path tmp, String className, String source) throws IOException {
+        Path src = tmp.resolve("src/" + className.replace('.', '/') + ".java"), classes = tmp.resolve("classes");
         Files.createDirectories(src.getParent());
         Files.createDirectories(classes);
-        Files.writeString(src, SOURCE);
+        Files.writeString(src, source);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         String cp = codeSource(CalloutProvider.class) + java.io.File.pathSeparator + codeSource(io.netty.buffer.ByteBuf.class);
         assertThat(javac.run(null, null, null, "-d", classes.toString(), "-cp", cp, src.toString())).as("javac").isZero();
         Path dir = tmp.resolve("plugins");
         Files.createDirectories(dir);
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(dir.resolve("oob-inspect.jar")));
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(dir.resolve(className + ".jar")));
              Stream<Path> files = Files.walk(classes)) {
             out.putNextEntry(new JarEntry("META-INF/services/" + CalloutProvider.class.getName()));
-            out.write("plug.OobInspect\n".getBytes(StandardCharsets.UTF_8));
+            out.write((className + "\n").getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));

@@ -10,6 +10,7 @@ import io.calloutd.callout.Injector;
 import io.calloutd.callout.PacketClone;
 import io.calloutd.callout.PacketView;
 import io.calloutd.callouts.support.RemoteAddress;
+import io.calloutd.classify.PacketMetadata;
 import io.calloutd.engine.ClassifyContext;
 import io.calloutd.engine.ClassifyOut;
 import io.calloutd.engine.Direction;
@@ -53,7 +54,8 @@ public final class InspectCallout implements CalloutInstance {
 
     private final LongAdder connectsPermitted = new LongAdder(), connectsBlocked = new LongAdder();
     private final LongAdder acceptsPermitted = new LongAdder(), acceptsDropped = new LongAdder();
-    private final LongAdder selfPermitted = new LongAdder(), otherAddress = new LongAdder(), notInspected = new LongAdder();
+    private final LongAdder selfPermitted = new LongAdder(), otherAddress = new LongAdder(), notInspected = new LongAdder(),
+            aleClassifyRequired = new LongAdder();
     private final LongAdder closedPermitted = new LongAdder();
     private final LongAdder[] absorbed = {new LongAdder(), new LongAdder()};
     private final LongAdder[] reinjected = {new LongAdder(), new LongAdder()};
@@ -109,6 +111,11 @@ public final class InspectCallout implements CalloutInstance {
             } else {
                 permit(filter, out);
             }
+        } else if (layer.startsWith("INBOUND_TRANSPORT") && ctx.metadata() instanceof PacketMetadata m
+                && m.aleClassifyRequired()) {
+            // The packet opens a flow: it cannot be receive-injected from here; RECV_ACCEPT decides it (§5.2, check 47).
+            aleClassifyRequired.increment();
+            permit(filter, out);
         } else if ((layer.startsWith("OUTBOUND_TRANSPORT") || layer.startsWith("INBOUND_TRANSPORT"))
                 && v != null && !isIcmpError(in, v)) {
             absorb(v, out);
@@ -207,6 +214,7 @@ public final class InspectCallout implements CalloutInstance {
         m.put("selfInjectedPermitted", selfPermitted.sum());
         m.put("otherAddressPermitted", otherAddress.sum());
         m.put("notInspected", notInspected.sum());
+        m.put("aleClassifyRequired", aleClassifyRequired.sum());
         m.put("permittedWhileClosed", closedPermitted.sum());
         m.put("blockedDrops", blockedDrops.sum());
         m.put("queueFullDrops", queueFullDrops.sum());

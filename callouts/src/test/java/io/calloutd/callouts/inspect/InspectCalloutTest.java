@@ -113,9 +113,10 @@ class InspectCalloutTest {
         step(ack, false, 1, 2);
         assertThat(path.injector.received).containsExactly(syn, ack);
         assertThat(path.injector.sent).containsExactly(synAck);
-        // The reinjected SYN reaches RECV_ACCEPT as self-injected and is permitted there, which authorises the flow.
-        assertThat(inspect.status()).containsEntry("acceptsPermitted", 0L).containsEntry("reinjectedIn", 2L)
-                .containsEntry("reinjectedOut", 1L);
+        // The SYN opens the flow (ALE_CLASSIFY_REQUIRED): not injectable from INBOUND_TRANSPORT, it is permitted
+        // there and decided at RECV_ACCEPT (check 47), as the WDK sample does; the ACK is inspected out of band.
+        assertThat(inspect.status()).containsEntry("aleClassifyRequired", 1L).containsEntry("acceptsPermitted", 1L)
+                .containsEntry("reinjectedIn", 1L).containsEntry("reinjectedOut", 1L);
     }
 
     @Test
@@ -135,8 +136,10 @@ class InspectCalloutTest {
         assertThat(path.injector.sent).containsExactly(otherOut); // no SYN to R, no RST to R
         assertThat(path.injector.received).containsExactly(otherIn);
         Map<String, Object> s = inspect.status();
-        assertThat(s).containsEntry("connectsBlocked", 2L).containsEntry("absorbedIn", 2L)
-                .containsEntry("blockedDrops", 2L).containsEntry("reinjectedIn", 0L).containsEntry("reinjectedOut", 0L);
+        // The SYNs from R are dropped silently at RECV_ACCEPT (BLOCK + ABSORB), not held at INBOUND_TRANSPORT.
+        assertThat(s).containsEntry("connectsBlocked", 2L).containsEntry("aleClassifyRequired", 2L)
+                .containsEntry("acceptsDropped", 2L).containsEntry("absorbedIn", 0L)
+                .containsEntry("reinjectedIn", 0L).containsEntry("reinjectedOut", 0L);
         assertThat(path.counters.injectionsAccepted()).isZero();
         assertThat(path.counters.unaccounted()).isZero();
     }

@@ -1,0 +1,95 @@
+package io.calloutd.classify;
+
+import io.calloutd.engine.ClassifyContext;
+import io.calloutd.engine.ClassifyResult;
+import io.calloutd.engine.Field;
+import io.calloutd.engine.FilterEngine;
+import io.calloutd.engine.IncomingValues;
+import io.calloutd.engine.Layer;
+import io.calloutd.engine.NetEvent;
+import io.calloutd.engine.NetEventSink;
+import io.calloutd.engine.NetEventType;
+import io.calloutd.engine.Verdict;
+import io.calloutd.flow.Flow;
+import io.calloutd.flow.FlowTable;
+import io.calloutd.pipeline.Direction;
+import java.util.function.Supplier;
+
+/**
+ * The state of the packet walk one packet thread is doing - incoming values, classify context, result, metadata,
+ * layer data and the flow shown to callouts - and the one way to classify a layer with it. Shared by the
+ * {@link LayerClassifier} and its {@link AleAuthorizer}; allocation-free.
+ */
+final class Indication {
+    final FilterEngine engine;
+    final IncomingValues in;
+    final ClassifyContext ctx;
+    final ClassifyResult result;
+    final PacketMetadata meta;
+    final LayerDataView layerData;
+    private final Supplier<ClassificationObserver> observer;
+    FlowTable flows;
+    /** The flow handed to callouts at the ALE, DATAGRAM_DATA and STREAM layers of the current walk, else null. */
+    Flow flow;
+
+    Indication(FilterEngine engine, IncomingValues in, ClassifyContext ctx, ClassifyResult result, PacketMetadata meta,
+               LayerDataView layerData, Supplier<ClassificationObserver> observer) {
+        this.engine = engine;
+        this.in = in;
+        this.ctx = ctx;
+        this.result = result;
+        this.meta = meta;
+        this.layerData = layerData;
+        this.observer = observer;
+    }
+
+    Verdict classify(Layer layer, int flags) {
+        return classify(layer, flags, layerData.at(layer));
+    }
+
+    /** Classifies with {@code data} as the layer data (e.g. the writable request at a redirect layer). */
+    Verdict classify(Layer layer, int flags, Object data) {
+        in.setUint32(Field.FLAGS, flags);
+        ctx.layerData(data);
+        Flow f = flow;
+        ctx.flow(f);
+        Verdict v;
+        if (f == null) {
+            v = engine.classify(layer, in, ctx, result);
+        } else {
+            // Context removals and flow-end deletes wait until the callouts of this indication returned (§2.6).
+            flows.beginClassify(f);
+            try {
+                v = engine.classify(layer, in, ctx, result);
+            } finally {
+                flows.endClassify(f);
+            }
+        }
+        notifyObserver(layer, flags, in, meta);
+        return v;
+    }
+
+    void notifyObserver(Layer layer, int flags, IncomingValues values, PacketMetadata m) {
+        ClassificationObserver o = observer.get();
+        if (o == null) {
+            return;
+        }
+        o.classified(layer, flags, values, result, m);
+        if (result.discardVerdict() != null) {
+            o.classified(layer.discardTwin(), flags, values, result, m);
+        }
+    }
+
+    void report(NetEventType type) {
+        NetEventSink sink = engine.config().netEvents();
+        if (sink.accepts(type)) {
+            sink.onEvent(new NetEvent(System.currentTimeMillis(), type, result.layer(), result.filterId(),
+                    result.reason(), 0, in.describe()));
+        }
+    }
+
+    void setDirection(Direction d) {
+        in.setUint32(Field.DIRECTION,
+                d == Direction.OUTBOUND ? io.calloutd.engine.Direction.OUTBOUND : io.calloutd.engine.Direction.INBOUND);
+    }
+}
