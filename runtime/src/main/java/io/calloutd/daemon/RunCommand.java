@@ -195,7 +195,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Flow table limits from the policy file's {@code limits} (applied at start; a reload does not resize tables). */
-    private static FlowConfig flowConfig(io.calloutd.config.CompiledPolicy policy) {
+    static FlowConfig flowConfig(io.calloutd.config.CompiledPolicy policy) {
         FlowConfig c = FlowConfig.DEFAULTS;
         var limits = policy == null ? null : policy.file().limits();
         if (limits != null && limits.flowTable() != null) {
