@@ -138,6 +138,15 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         return flows;
     }
 
+    /**
+     * The engine's result of the last classification this classifier made: after a BLOCK verdict, the blocking
+     * layer and filter (except for a killed flow or a full flow table, which block without a classification).
+     * Valid on the packet thread until the next packet.
+     */
+    public ClassifyResult lastResult() {
+        return result;
+    }
+
     /** The shared decision counters. */
     public ClassifierCounters counters() {
         return counters;

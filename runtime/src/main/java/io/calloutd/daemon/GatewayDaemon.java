@@ -61,6 +61,7 @@ public final class GatewayDaemon implements AutoCloseable {
     private GatewayRouting routing;
     private EnumSet<TunOffload> offloads = EnumSet.noneOf(TunOffload.class);
     private InjectionPath outboundPath;
+    private io.calloutd.capture.PacketCaptureWriter dropCapture;
 
     private GatewayDaemon(GatewayConfig config) {
         this.config = config;
@@ -82,8 +83,20 @@ public final class GatewayDaemon implements AutoCloseable {
     public static GatewayDaemon start(GatewayConfig config, FilterEngine engine, FlowConfig flows,
                                       ClassificationObserver observer, InjectionPath outboundPath,
                                       ReassemblyConfig reassembly) throws IOException {
+        return start(config, engine, flows, observer, outboundPath, reassembly, null);
+    }
+
+    /**
+     * As above, copying every packet the policy blocks into {@code dropCapture} (null: no capture). The daemon does
+     * not close the writer.
+     */
+    public static GatewayDaemon start(GatewayConfig config, FilterEngine engine, FlowConfig flows,
+                                      ClassificationObserver observer, InjectionPath outboundPath,
+                                      ReassemblyConfig reassembly, io.calloutd.capture.PacketCaptureWriter dropCapture)
+            throws IOException {
         GatewayDaemon d = new GatewayDaemon(config);
         d.engine = engine;
+        d.dropCapture = dropCapture;
         try {
             // Before the packet threads: their classifiers hand flow-context deletes to its registry.
             d.callouts = new CalloutRuntime(engine, d.injectionRouter, CalloutRuntime.Config.defaults());
@@ -129,7 +142,9 @@ public final class GatewayDaemon implements AutoCloseable {
             // Callouts that clone and reinject need wire-sized packets: super-frames are segmented while any is registered.
             classifier.segmentSuperFrames(callouts.registry()::hasCallouts);
             classifiers.add(classifier);
-            PacketPipeline pipeline = new PacketPipeline(classifier, injector, drops, counters, egress, reassembly,
+            io.calloutd.pipeline.VerdictHook hook = dropCapture == null ? classifier
+                    : new io.calloutd.capture.DropCapturingHook(classifier, dropCapture);
+            PacketPipeline pipeline = new PacketPipeline(hook, injector, drops, counters, egress, reassembly,
                     PooledByteBufAllocator.DEFAULT, vnet);
             pipelines.add(pipeline);
             PacketIoLoop loop = new PacketIoLoop("calloutd-packets-" + q, PooledByteBufAllocator.DEFAULT,
@@ -207,6 +222,11 @@ public final class GatewayDaemon implements AutoCloseable {
         r.loaded().forEach(p -> LOG.info("plug-in {} {} from {}: {} callout(s)", p.name(), p.version(), p.jar(), p.callouts().size()));
         r.failures().forEach(f -> LOG.warn("plug-in not loaded: {}", f));
         return r;
+    }
+
+    /** @return the writer receiving blocked packets, or null */
+    public io.calloutd.capture.PacketCaptureWriter dropCapture() {
+        return dropCapture;
     }
 
     /** @return the filter engine */

@@ -109,6 +109,17 @@ final class RunCommand implements Callable<Integer> {
             description = "Policy file (YAML/JSON): validated completely, applied atomically, reloaded on SIGHUP; also starts the management API.")
     Path configFile;
 
+    @Option(names = "--capture-drops", paramLabel = "FILE",
+            description = "Copy every packet the policy blocks to FILE (pcapng, comment = layer and filter), rotating by size; "
+                    + "overrides netEvents.captureDrops of the policy file.")
+    Path captureDrops;
+
+    @Option(names = "--capture-max-bytes", paramLabel = "N", description = "Rotate the drop capture at N bytes (default 16777216).")
+    Long captureMaxBytes;
+
+    @Option(names = "--capture-files", paramLabel = "N", description = "Drop capture files kept, the current one included (default 4).")
+    Integer captureFiles;
+
     @Override
     public Integer call() throws Exception {
         if (!keepCapabilities) {
@@ -132,8 +143,18 @@ final class RunCommand implements Callable<Integer> {
         io.calloutd.mgmt.ManagementRuntime management = policy == null ? null : new io.calloutd.mgmt.ManagementRuntime(
                 configFile, policy, io.calloutd.config.CalloutCatalog.EMPTY, engine, hub, io.calloutd.mgmt.FlowView.NONE);
         LayerTraceWriter trace = traceFile == null ? null : LayerTraceWriter.open(traceFile);
-        GatewayDaemon daemon = GatewayDaemon.start(config, engine, flowConfig(policy), trace, outboundInjection,
-                ReassemblyConfig.DEFAULTS);
+        io.calloutd.capture.PacketCaptureWriter capture = startDropCapture(policy);
+        if (capture != null) {
+            capture.filterNames(id -> engine.filter(id).map(io.calloutd.engine.Filter::name).orElse(null));
+        }
+        GatewayDaemon daemon;
+        try {
+            daemon = GatewayDaemon.start(config, engine, flowConfig(policy), trace, outboundInjection,
+                    ReassemblyConfig.DEFAULTS, capture);
+        } catch (IOException | RuntimeException e) {
+            if (capture != null) capture.close();
+            throw e;
+        }
         daemon.netEvents(netEvents);
         if (pluginDir != null) {
             try {
@@ -181,6 +202,9 @@ final class RunCommand implements Callable<Integer> {
             if (trace != null) {
                 trace.close();
             }
+            if (capture != null) {
+                capture.close();
+            }
             writeStats(daemon, started, false);
             if (pidFile != null) {
                 PidFile.remove(pidFile);
@@ -192,6 +216,27 @@ final class RunCommand implements Callable<Integer> {
         stopRequested.await();
         shutdown.run();
         return 0;
+    }
+
+    /** The drop capture from the options, else from the policy file's {@code netEvents.captureDrops}; null for none. */
+    private io.calloutd.capture.PacketCaptureWriter startDropCapture(io.calloutd.config.CompiledPolicy policy)
+            throws IOException {
+        var ne = policy == null ? null : policy.file().netEvents();
+        var fromFile = ne == null ? null : ne.captureDrops();
+        Path file = captureDrops != null ? captureDrops : fromFile != null && fromFile.file() != null ? Path.of(fromFile.file()) : null;
+        if (file == null) {
+            return null;
+        }
+        long maxBytes = captureMaxBytes != null ? captureMaxBytes
+                : fromFile != null && fromFile.maxBytes() != null ? fromFile.maxBytes() : 16L << 20;
+        int files = captureFiles != null ? captureFiles : fromFile != null && fromFile.files() != null ? fromFile.files() : 4;
+        io.calloutd.capture.PacketCaptureWriter.Settings s;
+        try {
+            s = io.calloutd.capture.PacketCaptureWriter.Settings.of(file).withRotation(maxBytes, files);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("drop capture: " + e.getMessage(), e);
+        }
+        return io.calloutd.capture.PacketCaptureWriter.start(s);
     }
 
     /** Flow table limits from the policy file's {@code limits} (applied at start; a reload does not resize tables). */
