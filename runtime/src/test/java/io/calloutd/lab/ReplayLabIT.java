@@ -64,11 +64,13 @@ class ReplayLabIT {
                 """.formatted(socket, dir.resolve("state")));
         Path inside = dir.resolve("inside.pcap");
         Path outside = dir.resolve("outside.pcap");
+        Path drops = dir.resolve("drops.pcapng");
         Map<String, Long> liveDropsByFilter = new HashMap<>();
         StatsSnapshot stats;
         Map<String, Long> ids = new HashMap<>();
         try (LabTopology lab = LabTopology.create();
-             DaemonProcess daemon = DaemonProcess.startGateway(lab, LabOps.JAR, "--config", config.toString())) {
+             DaemonProcess daemon = DaemonProcess.startGateway(lab, LabOps.JAR, "--config", config.toString(),
+                     "--capture-drops", drops.toString())) {
             try (Capture in = Capture.start(lab.firewall(), LabTopology.FW_INSIDE, inside, "ip");
                  Capture out = Capture.start(lab.firewall(), LabTopology.FW_OUTSIDE, outside, "ip")) {
                 assertThat(LabOps.connects(lab.client(), lab.server(), LabTopology.SERVER_V4, 5301)).isFalse();
@@ -112,6 +114,7 @@ class ReplayLabIT {
         Map<String, Long> replayBlocksByFilter = new HashMap<>();
         Map<String, Long> replayBlocksByLayer = new HashMap<>();
         Map<String, Long> permittedOutbound = new HashMap<>();
+        Map<String, Long> blockedPackets = new HashMap<>();
         for (JsonNode v : verdicts) {
             String verdict = v.path("verdict").asText();
             assertThat(verdict).as("%s", v).isIn("PERMIT", "BLOCK");
@@ -119,6 +122,8 @@ class ReplayLabIT {
                 assertThat(v.path("direction").asText()).isEqualTo("OUTBOUND");
                 replayBlocksByFilter.merge(v.path("filterName").asText(), 1L, Long::sum);
                 replayBlocksByLayer.merge(v.path("layer").asText(), 1L, Long::sum);
+                blockedPackets.merge(v.path("filterName").asText() + "|" + key(v.path("protocol").asInt(),
+                        v.path("sourcePort").asInt(), v.path("destinationPort").asInt()), 1L, Long::sum);
             } else if (v.path("direction").asText().equals("OUTBOUND")) {
                 permittedOutbound.merge(key(v.path("protocol").asInt(), v.path("sourcePort").asInt(),
                         v.path("destinationPort").asInt()), 1L, Long::sum);
@@ -132,6 +137,23 @@ class ReplayLabIT {
             assertThat(replayBlocksByLayer.get(layer)).as(layer).isEqualTo(stats.layers().get(layer).get("blocks"));
         }
         assertThat(permittedOutbound).isEqualTo(clientPacketsOn(outside));
+
+        // The drop capture holds exactly the blocked packets, each with its layer and filter, as tshark reads it.
+        io.calloutd.capture.Tshark.Output t = io.calloutd.capture.Tshark.fields(drops, "frame.comment", "ip.proto",
+                "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport");
+        assertThat(t.exit()).as(t.stderr()).isZero();
+        assertThat(t.stderr()).isBlank();
+        Map<String, Long> captured = new HashMap<>();
+        for (String line : t.lines()) {
+            String[] f = line.split("\\|", -1);
+            assertThat(f[0]).startsWith("drop layer=").contains(" direction=OUTBOUND name=block-");
+            String name = f[0].substring(f[0].indexOf("name=") + 5);
+            int proto = Integer.parseInt(f[1]);
+            String k = proto == 6 ? key(6, Integer.parseInt(f[2]), Integer.parseInt(f[3]))
+                    : key(proto, Integer.parseInt(f[4]), Integer.parseInt(f[5]));
+            captured.merge(name + "|" + k, 1L, Long::sum);
+        }
+        assertThat(captured).isEqualTo(blockedPackets);
     }
 
     private static String key(int protocol, int sourcePort, int destinationPort) {
