@@ -81,6 +81,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     private LongSupplier clock = System::nanoTime;
     private java.util.function.BooleanSupplier segmentSuperFrames = () -> false;
     private long nextExpireNanos;
+    private volatile io.calloutd.metrics.LayerTimings timings;
+    private int timingMask;
+    private int classifications;
 
     /**
      * @param engine          the filter engine (shared by all packet threads)
@@ -103,6 +106,12 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
     /** Installs (or with null removes) the observer that sees every classification. */
     public void observer(ClassificationObserver o) {
         this.observer = o;
+    }
+
+    /** Times one classification in {@code t.sampleEvery()} into {@code t} (null: no timing). */
+    public void timings(io.calloutd.metrics.LayerTimings t) {
+        this.timingMask = t == null ? 0 : t.sampleEvery() - 1;
+        this.timings = t;
     }
 
     /** Replaces the monotonic clock (nanoseconds) that drives flow timeouts and multicast windows; for tests. */
@@ -449,6 +458,8 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         ctx.layerData(layerData.at(layer));
         Flow f = indicationFlow;
         ctx.flow(f);
+        io.calloutd.metrics.LayerTimings t = timings;
+        long start = t != null && (++classifications & timingMask) == 0 ? System.nanoTime() : 0;
         Verdict v;
         if (f == null) {
             v = engine.classify(layer, in, ctx, result);
@@ -460,6 +471,9 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
             } finally {
                 flows.endClassify(f);
             }
+        }
+        if (start != 0) {
+            t.record(layer, System.nanoTime() - start);
         }
         notifyObserver(layer, flags, in, meta);
         return v;

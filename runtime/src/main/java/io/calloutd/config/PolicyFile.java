@@ -49,8 +49,11 @@ public record PolicyFile(String mode, Interfaces interfaces, Limits limits, ApiS
     public record ApiSettings(String socket, String stateDir, String readGroup, String adminGroup, String socketMode,
                               Integer maxRequestBytes) { }
 
-    /** @param port localhost port of the Prometheus endpoint; 0 or absent = off */
-    public record MetricsSettings(Integer port) { }
+    /**
+     * @param port                localhost port of the Prometheus endpoint; 0 or absent = off
+     * @param classifySampleEvery time one layer classification in this many for the histograms (default 16)
+     */
+    public record MetricsSettings(Integer port, Integer classifySampleEvery) { }
 
     /**
      * @param log          file receiving net events as JSON lines; absent = no file

@@ -156,6 +156,15 @@ final class RunCommand implements Callable<Integer> {
             throw e;
         }
         daemon.netEvents(netEvents);
+        if (management != null && management.metrics() != null) {
+            var ms = policy.file().metrics();
+            var timings = new io.calloutd.metrics.LayerTimings(
+                    ms.classifySampleEvery() != null ? ms.classifySampleEvery() : 16);
+            daemon.classifiers().forEach(c -> c.timings(timings));
+            management.metrics().layerTimings(timings);
+            management.metrics().callouts(daemon.callouts().registry());
+            management.metrics().dropCapture(capture);
+        }
         if (pluginDir != null) {
             try {
                 daemon.loadPlugins(pluginDir);
