@@ -142,6 +142,22 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         return segmentSuperFrames.getAsBoolean();
     }
 
+    /**
+     * Runs the flow table's incremental expiry sweep if it is due (at most every 100 ms). Packets call it; the daemon
+     * also calls it from a periodic task on the packet thread, so idle flows end (ENDPOINT_CLOSURE, flowDelete) when
+     * no packet arrives. Packet thread only.
+     */
+    public void expireIfDue() {
+        expireIfDue(clock.getAsLong());
+    }
+
+    private void expireIfDue(long now) {
+        if (now - nextExpireNanos >= 0) {
+            nextExpireNanos = now + EXPIRE_INTERVAL_NANOS;
+            flows.expire(now);
+        }
+    }
+
     /** This thread's flow table (read it only from the packet thread, or for approximate statistics). */
     public FlowTable flows() {
         return flows;
@@ -216,10 +232,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
 
     private Verdict classifyPacket(ParsedPacket p, Direction d, boolean reassembled) {
         long now = clock.getAsLong();
-        if (now - nextExpireNanos >= 0) {
-            nextExpireNanos = now + EXPIRE_INTERVAL_NANOS;
-            flows.expire(now);
-        }
+        expireIfDue(now);
         prepare(p, d, reassembled);
         return d == Direction.OUTBOUND ? outbound(p, now) : inbound(p, now, reassembled);
     }

@@ -62,6 +62,7 @@ public final class GatewayDaemon implements AutoCloseable {
     private EnumSet<TunOffload> offloads = EnumSet.noneOf(TunOffload.class);
     private InjectionPath outboundPath;
     private io.calloutd.capture.PacketCaptureWriter dropCapture;
+    private java.util.concurrent.ScheduledExecutorService expiry;
 
     private GatewayDaemon(GatewayConfig config) {
         this.config = config;
@@ -156,6 +157,18 @@ public final class GatewayDaemon implements AutoCloseable {
             loop.register(outboundTun.queues().get(q), pipeline.receiverFor(Direction.OUTBOUND));
             loop.register(inboundTun.queues().get(q), pipeline.receiverFor(Direction.INBOUND));
         }
+        // Idle flows end on time even when no packet arrives to drive the sweep (it runs on each packet thread).
+        expiry = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "calloutd-flow-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        expiry.scheduleWithFixedDelay(() -> {
+            for (int q = 0; q < loops.size(); q++) {
+                LayerClassifier c = classifiers.get(q);
+                loops.get(q).execute(c::expireIfDue);
+            }
+        }, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
         routing = GatewayRouting.install(config);
         LOG.info("calloutd gateway running: inside={} outside={} tun={},{} queues={} outbound injection={} offloads={}",
                 config.inside(), config.outside(), config.outboundTun(), config.inboundTun(), config.queues(), outboundPath, offloads);
@@ -239,6 +252,14 @@ public final class GatewayDaemon implements AutoCloseable {
         return classifiers;
     }
 
+    /**
+     * Runs {@code task} on the packet thread of queue {@code queue}, between packets (where that thread's flow table
+     * and classifier may be read safely).
+     */
+    public void onPacketThread(int queue, Runnable task) {
+        loops.get(queue).execute(task);
+    }
+
     /** @return the classifiers' shared decision counters */
     public ClassifierCounters classifierCounters() {
         return classifierCounters;
@@ -286,6 +307,9 @@ public final class GatewayDaemon implements AutoCloseable {
         if (routing != null) {
             routing.close();
             routing = null;
+        }
+        if (expiry != null) {
+            expiry.shutdownNow();
         }
         if (callouts != null) {
             callouts.close(); // plug-ins unload and deferred work stops before the packet threads go

@@ -140,8 +140,11 @@ final class RunCommand implements Callable<Integer> {
         FilterEngine engine = new FilterEngine(EngineConfig.defaults().withDefaultVerdict(defaultVerdict)
                 .withNetEvents(hub == null ? netEvents : new TeeNetEventSink(netEvents, hub)));
         // Applies the policy before the first packet is read; the API and metrics start with it.
+        // The management API starts before the packet threads; its flow view reaches them once they run.
+        java.util.concurrent.atomic.AtomicReference<io.calloutd.mgmt.FlowView> flowView =
+                new java.util.concurrent.atomic.AtomicReference<>(io.calloutd.mgmt.FlowView.NONE);
         io.calloutd.mgmt.ManagementRuntime management = policy == null ? null : new io.calloutd.mgmt.ManagementRuntime(
-                configFile, policy, io.calloutd.config.CalloutCatalog.EMPTY, engine, hub, io.calloutd.mgmt.FlowView.NONE);
+                configFile, policy, io.calloutd.config.CalloutCatalog.EMPTY, engine, hub, limit -> flowView.get().snapshot(limit));
         LayerTraceWriter trace = traceFile == null ? null : LayerTraceWriter.open(traceFile);
         io.calloutd.capture.PacketCaptureWriter capture = startDropCapture(policy);
         if (capture != null) {
@@ -156,6 +159,10 @@ final class RunCommand implements Callable<Integer> {
             throw e;
         }
         daemon.netEvents(netEvents);
+        flowView.set(new GatewayFlowView(daemon));
+        if (management != null) {
+            management.service().tracer(new GatewayTracer(daemon.classifiers(), trace));
+        }
         if (management != null && management.metrics() != null) {
             var ms = policy.file().metrics();
             var timings = new io.calloutd.metrics.LayerTimings(

@@ -361,6 +361,24 @@ public final class FlowTable implements AutoCloseable {
     /** Flows in the table, lingering ended ones included. */
     public int size() { return counters.size; }
 
+    /**
+     * Hands up to {@code limit} tracked flows to {@code visitor}, in index order. Call it on the table's thread
+     * only (e.g. as a task of its packet loop): flows change under any other thread.
+     *
+     * @return flows visited
+     */
+    public int forEach(int limit, java.util.function.Consumer<Flow> visitor) {
+        int n = 0;
+        for (int i = 0; i < index.capacity() && n < limit; i++) {
+            Flow f = index.at(i);
+            if (f != null) {
+                visitor.accept(f);
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The configuration. */
     public FlowConfig config() { return config; }
 
