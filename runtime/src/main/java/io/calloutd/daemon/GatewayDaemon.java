@@ -166,7 +166,7 @@ public final class GatewayDaemon implements AutoCloseable {
         expiry.scheduleWithFixedDelay(() -> {
             for (int q = 0; q < loops.size(); q++) {
                 LayerClassifier c = classifiers.get(q);
-                loops.get(q).execute(c::expireIfDue);
+                loops.get(q).execute(c::expireTick);
             }
         }, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
         routing = GatewayRouting.install(config);

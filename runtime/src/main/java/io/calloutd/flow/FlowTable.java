@@ -249,6 +249,19 @@ public final class FlowTable implements AutoCloseable {
         return sweep(nowNanos, config.expireScanBudget(), false);
     }
 
+    /**
+     * As {@link #expire(long)} with another slot budget: a periodic caller passes a tenth of {@link #slotCount()} to
+     * cover the whole table once per ten calls.
+     */
+    public int expire(long nowNanos, int budget) {
+        return sweep(nowNanos, Math.max(1, budget), false);
+    }
+
+    /** @return index slots, the unit of the expiry budgets */
+    public int slotCount() {
+        return index.capacity();
+    }
+
     private int sweep(long now, int budget, boolean whenFull) {
         int removed = 0;
         int mask = index.capacity() - 1;
