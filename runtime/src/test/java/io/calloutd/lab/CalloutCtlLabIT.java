@@ -36,7 +36,7 @@ class CalloutCtlLabIT {
                 mode: gateway
                 api: {socket: %s, stateDir: %s}
                 metrics: {port: 19464, classifySampleEvery: 1}
-                limits: {udpIdleSeconds: 1}
+                limits: {udpIdleSeconds: 3}
                 sublayers:
                   - {id: lab, name: lab policy, weight: 100}
                 filters:
@@ -113,8 +113,8 @@ class CalloutCtlLabIT {
             JsonNode udp = flowTo(LabOps.ctl(socket, "flows"), 17, 5320);
             assertThat(udp).as("UDP flow to 5320").isNotNull();
             assertThat(udp.path("state").asText()).isEqualTo("UNREPLIED");
-            // udpIdleSeconds 1, and no packet arrives to drive the sweep: gone within about two seconds.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            // udpIdleSeconds 3, and no packet arrives to drive the sweep: gone within about four seconds.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
             while (flowTo(LabOps.ctl(socket, "flows"), 17, 5320) != null && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }

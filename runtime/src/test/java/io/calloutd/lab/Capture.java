@@ -1,9 +1,6 @@
 package io.calloutd.lab;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,36 +14,45 @@ final class Capture implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts tcpdump on {@code iface} in {@code ns} and returns once it is capturing. */
+    private Path log;
+
+    /** Starts tcpdump on {@code iface} in {@code ns} and returns once it is capturing; its output goes to FILE.log. */
     static Capture start(String ns, String iface, Path file, String filter) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "tcpdump", "-i", iface, "-n", "-U",
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "tcpdump", "-i", iface, "-n", "-U", "--immediate-mode",
                 "-Z", "root", "-w", file.toString()));
         cmd.addAll(List.of(filter.split(" ")));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        StringBuilder seen = new StringBuilder();
-        while ((line = r.readLine()) != null) {
-            seen.append(line).append('\n');
-            if (line.contains("listening on")) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        r.transferTo(java.io.Writer.nullWriter());
-                    } catch (IOException ignored) {
-                        // tcpdump ended
-                    }
-                }, "tcpdump-output");
-                drain.setDaemon(true);
-                drain.start();
-                return new Capture(p);
+        Path log = file.resolveSibling(file.getFileName() + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.readString(log).contains("listening on")) {
+                Capture c = new Capture(p);
+                c.log = log;
+                return c;
+            }
+            if (!p.isAlive()) break;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
-        throw new IOException("tcpdump did not start: " + seen);
+        p.destroyForcibly();
+        throw new IOException("tcpdump did not start: " + java.nio.file.Files.readString(log));
+    }
+
+    /** tcpdump's output so far (its closing lines count captured and dropped packets). */
+    String output() throws IOException {
+        return java.nio.file.Files.readString(log);
     }
 
     /** Stops tcpdump (SIGTERM flushes the file) and waits for it. */
     @Override
     public void close() throws IOException {
+        if (!process.isAlive()) {
+            return;
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -68,6 +68,7 @@ class ReplayLabIT {
         Map<String, Long> liveDropsByFilter = new HashMap<>();
         StatsSnapshot stats;
         Map<String, Long> ids = new HashMap<>();
+        StringBuilder tcpdumpLogs = new StringBuilder();
         try (LabTopology lab = LabTopology.create();
              DaemonProcess daemon = DaemonProcess.startGateway(lab, LabOps.JAR, "--config", config.toString(),
                      "--capture-drops", drops.toString())) {
@@ -79,6 +80,9 @@ class ReplayLabIT {
                 assertThat(Traffic.udpEcho(lab.client(), lab.server(), LabTopology.SERVER_V4, 5402, 5, 200).echoedIntact())
                         .isEqualTo(5);
                 Thread.sleep(500);
+                in.close();
+                out.close();
+                tcpdumpLogs.append(in.output()).append(out.output());
             }
             JsonNode filters = LabOps.ctl(socket, "filters", "list");
             ids.put("block-tcp-5301", LabOps.idOf(filters, "block-tcp-5301"));
@@ -130,8 +134,8 @@ class ReplayLabIT {
             }
             // (INBOUND packets on the inside link were reinjected by the daemon: the replay must permit them too.)
         }
-        assertThat(replayBlocksByFilter.get("block-tcp-5301")).isGreaterThanOrEqualTo(1);
-        assertThat(replayBlocksByFilter.get("block-udp-5401")).isEqualTo(5);
+        assertThat(replayBlocksByFilter.get("block-tcp-5301")).as("%s\n%s", tcpdumpLogs, r.stdout()).isGreaterThanOrEqualTo(1);
+        assertThat(replayBlocksByFilter.get("block-udp-5401")).as("%s\n%s", tcpdumpLogs, r.stdout()).isEqualTo(5);
         assertThat(replayBlocksByFilter).isEqualTo(liveDropsByFilter);
         for (String layer : List.of("ALE_AUTH_CONNECT_V4", "OUTBOUND_TRANSPORT_V4")) {
             assertThat(replayBlocksByLayer.get(layer)).as(layer).isEqualTo(stats.layers().get(layer).get("blocks"));
