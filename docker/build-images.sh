@@ -110,10 +110,10 @@ build_peer() { build_from_base calloutd-peer "$HERE/images/peer" "$HERE/images/p
 build_daemon() {
   [[ -f $JAR ]] || die "daemon jar $JAR missing; build it: mvn -B -ntp -q -pl callouts -am package -DskipTests"
   local ctx; ctx=$(mktemp -d /var/tmp/calloutd-daemon-ctx.XXXXXX)
-  cp "$HERE/images/daemon/Dockerfile" "$JAR" "$ctx/"
+  cp "$HERE/images/daemon/Dockerfile" "$HERE/images/daemon/calloutd-entrypoint.sh" "$JAR" "$ctx/"
   [[ $(basename "$JAR") == calloutd.jar ]] || mv "$ctx/$(basename "$JAR")" "$ctx/calloutd.jar"
   # Same mtime every time so the layer cache depends on content only.
-  touch -d @0 "$ctx/calloutd.jar"
+  touch -d @0 "$ctx/calloutd.jar" "$ctx/calloutd-entrypoint.sh"
   build_from_base calloutd-daemon "$ctx" "$ctx" || { rm -rf "$ctx"; exit 1; }
   rm -rf "$ctx"
 }

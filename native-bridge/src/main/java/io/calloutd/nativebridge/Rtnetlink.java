@@ -38,6 +38,8 @@ public final class Rtnetlink implements AutoCloseable {
     private static final int RTA_OIF = 4;
     private static final int RTA_PRIORITY = 6;
     private static final int RTA_TABLE = 15;
+    private static final int FRA_DST = 1;
+    private static final int FRA_SRC = 2;
     private static final int FRA_IIFNAME = 3;
     private static final int FRA_PRIORITY = 6;
     private static final int FRA_FWMARK = 10;
@@ -241,9 +243,18 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     private void rule(int type, int flags, Rule r, String verb) throws NativeException {
-        NetlinkMessage m = socket.request(type, flags).u8(r.family().af()).u8(0).u8(0).u8(0)
+        // struct fib_rule_hdr: family, dst_len, src_len, tos, table, res1, res2, action, flags
+        NetlinkMessage m = socket.request(type, flags).u8(r.family().af())
+                .u8(r.destination() == null ? 0 : r.destination().length())
+                .u8(r.source() == null ? 0 : r.source().length()).u8(0)
                 .u8(r.table() < 256 ? r.table() : 0).u8(0).u8(0).u8(FR_ACT_TO_TBL).u32(0)
                 .attrU32(FRA_PRIORITY, r.priority()).attrU32(FRA_TABLE, r.table());
+        if (r.destination() != null) {
+            m.attr(FRA_DST, r.destination().address().getAddress());
+        }
+        if (r.source() != null) {
+            m.attr(FRA_SRC, r.source().address().getAddress());
+        }
         if (r.fwmask() != 0) {
             m.attrU32(FRA_FWMARK, r.fwmark()).attrU32(FRA_FWMASK, r.fwmask());
         }
@@ -270,8 +281,12 @@ public final class Rtnetlink implements AutoCloseable {
             if (mark == 0 && !a.containsKey(FRA_FWMARK)) {
                 mask = 0;
             }
+            byte[] dst = NetlinkMessage.bytes(a, FRA_DST);
+            byte[] src = NetlinkMessage.bytes(a, FRA_SRC);
             r.add(new Rule(family, (int) NetlinkMessage.u32(a, FRA_PRIORITY, 0), table, mark, mask,
-                    NetlinkMessage.string(a, FRA_IIFNAME)));
+                    NetlinkMessage.string(a, FRA_IIFNAME),
+                    src == null ? null : new Rule.Prefix(inet(src), m.get(base + 2) & 0xff),
+                    dst == null ? null : new Rule.Prefix(inet(dst), m.get(base + 1) & 0xff)));
         });
         return r;
     }

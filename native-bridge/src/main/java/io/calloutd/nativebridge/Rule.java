@@ -12,7 +12,35 @@ import java.util.Objects;
  * @param fwmask         mask for {@code fwmark}; 0 for none
  * @param inputInterface input interface name to match, or null for any
  */
-public record Rule(IpFamily family, int priority, int table, int fwmark, int fwmask, String inputInterface) {
+public record Rule(IpFamily family, int priority, int table, int fwmark, int fwmask, String inputInterface,
+                   Prefix source, Prefix destination) {
+    /**
+     * An address prefix a rule matches ({@code from} / {@code to}).
+     *
+     * @param address the network address
+     * @param length  prefix length
+     */
+    public record Prefix(java.net.InetAddress address, int length) {
+        /** Checks the length against the address family. */
+        public Prefix {
+            Objects.requireNonNull(address, "address");
+            int max = address.getAddress().length * 8;
+            if (length < 0 || length > max) {
+                throw new IllegalArgumentException("prefix length " + length + " out of 0.." + max);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return address.getHostAddress() + "/" + length;
+        }
+    }
+
+    /** A rule without address prefixes. */
+    public Rule(IpFamily family, int priority, int table, int fwmark, int fwmask, String inputInterface) {
+        this(family, priority, table, fwmark, fwmask, inputInterface, null, null);
+    }
+
     /** Checks the fields; throws IllegalArgumentException naming the bad one. */
     public Rule {
         Objects.requireNonNull(family, "family");
@@ -32,6 +60,16 @@ public record Rule(IpFamily family, int priority, int table, int fwmark, int fwm
         return new Rule(family, priority, table, 0, 0, Objects.requireNonNull(iif, "iif"));
     }
 
+    /** @return {@code priority P to PREFIX lookup TABLE} */
+    public static Rule toPrefix(IpFamily family, int priority, Prefix destination, int table) {
+        return new Rule(family, priority, table, 0, 0, null, null, Objects.requireNonNull(destination, "destination"));
+    }
+
+    /** @return {@code priority P from PREFIX lookup TABLE} */
+    public static Rule fromPrefix(IpFamily family, int priority, Prefix source, int table) {
+        return new Rule(family, priority, table, 0, 0, null, Objects.requireNonNull(source, "source"), null);
+    }
+
     /** @return {@code priority P fwmark MARK lookup TABLE} (exact mark, mask 0xffffffff) */
     public static Rule fwmark(IpFamily family, int priority, int mark, int table) {
         return new Rule(family, priority, table, mark, -1, null);
@@ -45,6 +83,12 @@ public record Rule(IpFamily family, int priority, int table, int fwmark, int fwm
             if (fwmask != -1) {
                 s.append("/0x").append(Integer.toHexString(fwmask));
             }
+        }
+        if (source != null) {
+            s.append(" from ").append(source);
+        }
+        if (destination != null) {
+            s.append(" to ").append(destination);
         }
         if (inputInterface != null) {
             s.append(" iif ").append(inputInterface);

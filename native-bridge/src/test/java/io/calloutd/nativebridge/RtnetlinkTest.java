@@ -197,6 +197,28 @@ class RtnetlinkTest {
     }
 
     @Test
+    void prefixRulesAsIproute2ShowsThem() throws Exception {
+        Rule.Prefix multicast = new Rule.Prefix(InetAddress.getByName("ff00::"), 8);
+        Rule.Prefix linkLocal = new Rule.Prefix(InetAddress.getByName("fe80::"), 10);
+        nl.addRule(Rule.toPrefix(IpFamily.IPV6, 7000, multicast, Route.MAIN_TABLE));
+        nl.addRule(Rule.fromPrefix(IpFamily.IPV6, 7000, linkLocal, Route.MAIN_TABLE));
+        JsonNode rules = ipJson("-6", "rule", "show");
+        assertThat(rules).hasSize(4); // local, ours two, main
+        assertThat(rules.get(1).get("priority").asInt()).isEqualTo(7000);
+        assertThat(rules.get(1).get("src").asText()).isEqualTo("all");
+        assertThat(rules.get(1).get("dst").asText()).isEqualTo("ff00::");
+        assertThat(rules.get(1).get("dstlen").asInt()).isEqualTo(8);
+        assertThat(rules.get(1).get("table").asText()).isEqualTo("main");
+        assertThat(rules.get(2).get("src").asText()).isEqualTo("fe80::");
+        assertThat(rules.get(2).get("srclen").asInt()).isEqualTo(10);
+        assertThat(nl.rules(IpFamily.IPV6)).contains(Rule.toPrefix(IpFamily.IPV6, 7000, multicast, Route.MAIN_TABLE),
+                Rule.fromPrefix(IpFamily.IPV6, 7000, linkLocal, Route.MAIN_TABLE));
+        nl.deleteRule(Rule.toPrefix(IpFamily.IPV6, 7000, multicast, Route.MAIN_TABLE));
+        nl.deleteRule(Rule.fromPrefix(IpFamily.IPV6, 7000, linkLocal, Route.MAIN_TABLE));
+        assertThat(ipJson("-6", "rule", "show")).hasSize(2);
+    }
+
+    @Test
     void kernelRefusalsBecomeClearNativeExceptions() throws Exception {
         nl.setLinkUp(index, true);
         assertThatThrownBy(() -> nl.link("nosuch0")).isInstanceOfSatisfying(NativeException.class, e -> {

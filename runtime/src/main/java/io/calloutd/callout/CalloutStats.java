@@ -12,7 +12,10 @@ final class CalloutStats {
     final AtomicLong skipped = new AtomicLong();
     final AtomicLong offsetViolations = new AtomicLong();
 
+    final io.calloutd.metrics.LatencyHistogram histogram = new io.calloutd.metrics.LatencyHistogram();
+
     void record(long nanos) {
+        histogram.record(nanos);
         invocations.incrementAndGet();
         totalNanos.addAndGet(nanos);
         long m;

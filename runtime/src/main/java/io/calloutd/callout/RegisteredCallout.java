@@ -26,6 +26,8 @@ public final class RegisteredCallout {
     public int associatedContexts() { return contexts.get(); }
     /** Current classify statistics. */
     public CalloutTiming timing() { return stats.snapshot(this); }
+    /** @return the distribution of classify times (every call is timed) */
+    public io.calloutd.metrics.LatencyHistogram.Snapshot classifyTimes() { return stats.histogram.snapshot(); }
 
     @Override public String toString() { return "#" + id + " " + registration; }
 }

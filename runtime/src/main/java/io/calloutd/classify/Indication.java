@@ -31,6 +31,9 @@ final class Indication {
     FlowTable flows;
     /** The flow handed to callouts at the ALE, DATAGRAM_DATA and STREAM layers of the current walk, else null. */
     Flow flow;
+    private volatile io.calloutd.metrics.LayerTimings timings;
+    private int timingMask;
+    private int classifications;
 
     Indication(FilterEngine engine, IncomingValues in, ClassifyContext ctx, ClassifyResult result, PacketMetadata meta,
                LayerDataView layerData, Supplier<ClassificationObserver> observer) {
@@ -47,12 +50,20 @@ final class Indication {
         return classify(layer, flags, layerData.at(layer));
     }
 
+    /** Times one classification in {@code t.sampleEvery()} into {@code t} (null: no timing). */
+    void timings(io.calloutd.metrics.LayerTimings t) {
+        this.timingMask = t == null ? 0 : t.sampleEvery() - 1;
+        this.timings = t;
+    }
+
     /** Classifies with {@code data} as the layer data (e.g. the writable request at a redirect layer). */
     Verdict classify(Layer layer, int flags, Object data) {
         in.setUint32(Field.FLAGS, flags);
         ctx.layerData(data);
         Flow f = flow;
         ctx.flow(f);
+        io.calloutd.metrics.LayerTimings t = timings;
+        long start = t != null && (++classifications & timingMask) == 0 ? System.nanoTime() : 0;
         Verdict v;
         if (f == null) {
             v = engine.classify(layer, in, ctx, result);
@@ -64,6 +75,9 @@ final class Indication {
             } finally {
                 flows.endClassify(f);
             }
+        }
+        if (start != 0) {
+            t.record(layer, System.nanoTime() - start);
         }
         notifyObserver(layer, flags, in, meta);
         return v;

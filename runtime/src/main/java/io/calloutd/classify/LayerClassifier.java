@@ -176,6 +176,11 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         this.observer = o;
     }
 
+    /** Times one classification in {@code t.sampleEvery()} into {@code t} (null: no timing). */
+    public void timings(io.calloutd.metrics.LayerTimings t) {
+        ind.timings(t);
+    }
+
     /** Replaces the monotonic clock (nanoseconds) that drives flow timeouts and multicast windows; for tests. */
     public void clock(LongSupplier nanoClock) {
         this.clock = nanoClock;
@@ -239,9 +244,38 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         return segmentSuperFrames.getAsBoolean();
     }
 
+    /**
+     * Sweeps a tenth of the flow table for expired flows. The daemon calls it every 100 ms as a task on the packet
+     * thread, so idle flows end (ENDPOINT_CLOSURE, flowDelete) within about a second of their timeout even when no
+     * packet arrives; the sweep a packet triggers covers only a small slice. Packet thread only.
+     */
+    public void expireTick() {
+        flows.expire(clock.getAsLong(), flows.slotCount() / 10 + 1);
+    }
+
+    private void expireIfDue(long now) {
+        if (now - nextExpireNanos >= 0) {
+            nextExpireNanos = now + EXPIRE_INTERVAL_NANOS;
+            flows.expire(now);
+            stream.sweep();
+            if (pending.size() > 0) {
+                pending.expire(now);
+            }
+        }
+    }
+
     /** This thread's flow table (read it only from the packet thread, or for approximate statistics). */
     public FlowTable flows() {
         return flows;
+    }
+
+    /**
+     * The engine's result of the last classification this classifier made: after a BLOCK verdict, the blocking
+     * layer and filter (except for a killed flow or a full flow table, which block without a classification).
+     * Valid on the packet thread until the next packet.
+     */
+    public ClassifyResult lastResult() {
+        return result;
     }
 
     /** The shared decision counters. */
@@ -317,14 +351,7 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
 
     private Verdict classifyPacket(ParsedPacket p, Direction d, boolean reassembled) {
         long now = clock.getAsLong();
-        if (now - nextExpireNanos >= 0) {
-            nextExpireNanos = now + EXPIRE_INTERVAL_NANOS;
-            flows.expire(now);
-            stream.sweep();
-            if (pending.size() > 0) {
-                pending.expire(now);
-            }
-        }
+        expireIfDue(now);
         if (pending.hasCompletions()) {
             pending.drain();
         }

@@ -49,13 +49,24 @@ public record PolicyFile(String mode, Interfaces interfaces, Limits limits, ApiS
     public record ApiSettings(String socket, String stateDir, String readGroup, String adminGroup, String socketMode,
                               Integer maxRequestBytes) { }
 
-    /** @param port localhost port of the Prometheus endpoint; 0 or absent = off */
-    public record MetricsSettings(Integer port) { }
+    /**
+     * @param port                localhost port of the Prometheus endpoint; 0 or absent = off
+     * @param classifySampleEvery time one layer classification in this many for the histograms (default 16)
+     */
+    public record MetricsSettings(Integer port, Integer classifySampleEvery) { }
 
     /**
-     * @param log      file receiving net events as JSON lines; absent = no file
-     * @param capacity in-memory event ring size
-     * @param collect  whether events are collected at all (default true)
+     * @param log          file receiving net events as JSON lines; absent = no file
+     * @param capacity     in-memory event ring size
+     * @param collect      whether events are collected at all (default true)
+     * @param captureDrops blocked packets copied to a rotating pcapng file; absent = none
      */
-    public record NetEventSettings(String log, Integer capacity, Boolean collect) { }
+    public record NetEventSettings(String log, Integer capacity, Boolean collect, CaptureSettings captureDrops) { }
+
+    /**
+     * @param file     pcapng file (rotated copies file.1, file.2 ...)
+     * @param maxBytes rotation size (default 16 MiB)
+     * @param files    files kept (default 4)
+     */
+    public record CaptureSettings(String file, Long maxBytes, Integer files) { }
 }

@@ -64,6 +64,8 @@ public final class GatewayDaemon implements AutoCloseable {
     private GatewayRouting routing;
     private EnumSet<TunOffload> offloads = EnumSet.noneOf(TunOffload.class);
     private InjectionPath outboundPath;
+    private io.calloutd.capture.PacketCaptureWriter dropCapture;
+    private java.util.concurrent.ScheduledExecutorService expiry;
 
     private GatewayDaemon(GatewayConfig config) {
         this.config = config;
@@ -85,7 +87,24 @@ public final class GatewayDaemon implements AutoCloseable {
     public static GatewayDaemon start(GatewayConfig config, FilterEngine engine, FlowConfig flows,
                                       ClassificationObserver observer, InjectionPath outboundPath,
                                       ReassemblyConfig reassembly) throws IOException {
-        return prepare(config, engine).start(flows, observer, outboundPath, reassembly);
+        return start(config, engine, flows, observer, outboundPath, reassembly, null);
+    }
+
+    /**
+     * As above, copying every packet the policy blocks into {@code dropCapture} (null: no capture). The daemon does
+     * not close the writer.
+     */
+    public static GatewayDaemon start(GatewayConfig config, FilterEngine engine, FlowConfig flows,
+                                      ClassificationObserver observer, InjectionPath outboundPath,
+                                      ReassemblyConfig reassembly, io.calloutd.capture.PacketCaptureWriter dropCapture)
+            throws IOException {
+        return prepare(config, engine).dropCapture(dropCapture).start(flows, observer, outboundPath, reassembly);
+    }
+
+    /** Copies every packet the policy blocks into {@code writer} (null: none); before {@link #start}. */
+    public GatewayDaemon dropCapture(io.calloutd.capture.PacketCaptureWriter writer) {
+        this.dropCapture = writer;
+        return this;
     }
 
     /**
@@ -149,7 +168,9 @@ public final class GatewayDaemon implements AutoCloseable {
             // Callouts that clone and reinject need wire-sized packets: super-frames are segmented while any is registered.
             classifier.segmentSuperFrames(callouts.registry()::hasCallouts);
             classifiers.add(classifier);
-            PacketPipeline pipeline = new PacketPipeline(classifier, injector, drops, counters, egress, reassembly,
+            io.calloutd.pipeline.VerdictHook hook = dropCapture == null ? classifier
+                    : new io.calloutd.capture.DropCapturingHook(classifier, dropCapture);
+            PacketPipeline pipeline = new PacketPipeline(hook, injector, drops, counters, egress, reassembly,
                     PooledByteBufAllocator.DEFAULT, vnet);
             pipelines.add(pipeline);
             PacketIoLoop loop = new PacketIoLoop("calloutd-packets-" + q, PooledByteBufAllocator.DEFAULT,
@@ -162,6 +183,18 @@ public final class GatewayDaemon implements AutoCloseable {
             loop.register(outboundTun.queues().get(q), pipeline.receiverFor(Direction.OUTBOUND));
             loop.register(inboundTun.queues().get(q), pipeline.receiverFor(Direction.INBOUND));
         }
+        // Idle flows end on time even when no packet arrives to drive the sweep (it runs on each packet thread).
+        expiry = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "calloutd-flow-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        expiry.scheduleWithFixedDelay(() -> {
+            for (int q = 0; q < loops.size(); q++) {
+                LayerClassifier c = classifiers.get(q);
+                loops.get(q).execute(c::expireTick);
+            }
+        }, 100, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
         routing = GatewayRouting.install(config);
         LOG.info("calloutd gateway running: inside={} outside={} tun={},{} queues={} outbound injection={} offloads={}",
                 config.inside(), config.outside(), config.outboundTun(), config.inboundTun(), config.queues(), outboundPath, offloads);
@@ -242,6 +275,11 @@ public final class GatewayDaemon implements AutoCloseable {
         return r;
     }
 
+    /** @return the writer receiving blocked packets, or null */
+    public io.calloutd.capture.PacketCaptureWriter dropCapture() {
+        return dropCapture;
+    }
+
     /** @return the filter engine */
     public FilterEngine engine() {
         return engine;
@@ -250,6 +288,14 @@ public final class GatewayDaemon implements AutoCloseable {
     /** @return the per-thread layer classifiers (flow tables) */
     public List<LayerClassifier> classifiers() {
         return classifiers;
+    }
+
+    /**
+     * Runs {@code task} on the packet thread of queue {@code queue}, between packets (where that thread's flow table
+     * and classifier may be read safely).
+     */
+    public void onPacketThread(int queue, Runnable task) {
+        loops.get(queue).execute(task);
     }
 
     /** @return the classifiers' shared decision counters */
@@ -309,6 +355,9 @@ public final class GatewayDaemon implements AutoCloseable {
         if (routing != null) {
             routing.close();
             routing = null;
+        }
+        if (expiry != null) {
+            expiry.shutdownNow();
         }
         if (callouts != null) {
             callouts.close(); // plug-ins unload and deferred work stops before the packet threads go

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * daemon's TUN devices, in the daemon's own network namespace:
  * <pre>
  *   pref P    fwmark MARK lookup main      (send-path injections are never steered back)
+ *   pref P    from/to fe80::/10, to ff00::/8 lookup main   (IPv6 only: link-local traffic stays on the link)
  *   pref P+1  iif INSIDE  lookup T         T:   default dev &lt;prefix&gt;-out  [+ blackhole, metric max]
  *   pref P+2  iif OUTSIDE lookup T+1       T+1: default dev &lt;prefix&gt;-in   [+ blackhole, metric max]
  * </pre>
@@ -29,7 +30,18 @@ import org.slf4j.LoggerFactory;
 public final class GatewayRouting implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRouting.class);
 
+    private static final Rule.Prefix LINK_LOCAL = prefix("fe80::", 10);
+    private static final Rule.Prefix MULTICAST_V6 = prefix("ff00::", 8);
+
     private final Deque<Undo> undo = new ArrayDeque<>();
+
+    private static Rule.Prefix prefix(String address, int length) {
+        try {
+            return new Rule.Prefix(java.net.InetAddress.getByName(address), length);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // a literal: cannot happen
+        }
+    }
     /** Kept open until {@link #close()}: undoing needs only CAP_NET_ADMIN on an already open socket. */
     private Rtnetlink nl;
 
@@ -105,6 +117,13 @@ public final class GatewayRouting implements AutoCloseable {
             routeTable(family, cfg.table(), outTun, cfg.failClosed());
             routeTable(family, cfg.table() + 1, inTun, cfg.failClosed());
             rule(Rule.fwmark(family, cfg.rulePriority(), cfg.mark(), Route.MAIN_TABLE));
+            if (family == IpFamily.IPV6) {
+                // Link-local traffic (neighbour discovery, MLD, router solicitations) belongs to the link and is
+                // never forwarded: keep it out of the TUNs (same priority, consulted before the iif rules).
+                rule(Rule.fromPrefix(family, cfg.rulePriority(), LINK_LOCAL, Route.MAIN_TABLE));
+                rule(Rule.toPrefix(family, cfg.rulePriority(), LINK_LOCAL, Route.MAIN_TABLE));
+                rule(Rule.toPrefix(family, cfg.rulePriority(), MULTICAST_V6, Route.MAIN_TABLE));
+            }
             rule(Rule.inputInterface(family, cfg.rulePriority() + 1, cfg.inside(), cfg.table()));
             rule(Rule.inputInterface(family, cfg.rulePriority() + 2, cfg.outside(), cfg.table() + 1));
         }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code calloutd} command. */
 @Command(name = "calloutd", mixinStandardHelpOptions = true, version = "calloutd 0.1.0",
         description = "A WFP-style callout runtime and userspace firewall for Linux, fed by a TUN device.",
-        subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, ReplayCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

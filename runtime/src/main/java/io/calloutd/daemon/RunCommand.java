@@ -113,6 +113,17 @@ final class RunCommand implements Callable<Integer> {
             description = "Policy file (YAML/JSON): validated completely, applied atomically, reloaded on SIGHUP; also starts the management API.")
     Path configFile;
 
+    @Option(names = "--capture-drops", paramLabel = "FILE",
+            description = "Copy every packet the policy blocks to FILE (pcapng, comment = layer and filter), rotating by size; "
+                    + "overrides netEvents.captureDrops of the policy file.")
+    Path captureDrops;
+
+    @Option(names = "--capture-max-bytes", paramLabel = "N", description = "Rotate the drop capture at N bytes (default 16777216).")
+    Long captureMaxBytes;
+
+    @Option(names = "--capture-files", paramLabel = "N", description = "Drop capture files kept, the current one included (default 4).")
+    Integer captureFiles;
+
     @Override
     public Integer call() throws Exception {
         if (!keepCapabilities) {
@@ -137,6 +148,7 @@ final class RunCommand implements Callable<Integer> {
         io.calloutd.mgmt.ManagementRuntime management = null;
         LayerTraceWriter trace = null;
         io.calloutd.config.CompiledPolicy policy = null;
+        io.calloutd.capture.PacketCaptureWriter dropCapture = null;
         try {
             // Built-in callouts (the callouts module) and any CalloutFactory on the class path, by type name.
             io.calloutd.config.CalloutCatalog catalog = io.calloutd.config.CalloutCatalog.discover(
@@ -145,20 +157,39 @@ final class RunCommand implements Callable<Integer> {
                 policy = new io.calloutd.config.ConfigLoader(catalog).load(configFile);
                 // Applies the policy before the first packet is read; the API and metrics start with it.
                 management = new io.calloutd.mgmt.ManagementRuntime(configFile, policy, catalog, engine,
-                        daemon.callouts().registry(), hub, io.calloutd.mgmt.FlowView.redirectsOnly(daemon.redirects()));
+                        daemon.callouts().registry(), hub, new GatewayFlowView(daemon));
                 daemon.calloutStatus(management::calloutStatus);
             }
             trace = traceFile == null ? null : LayerTraceWriter.open(traceFile);
+            dropCapture = startDropCapture(policy);
+            if (dropCapture != null) {
+                dropCapture.filterNames(id -> engine.filter(id).map(io.calloutd.engine.Filter::name).orElse(null));
+            }
+            daemon.dropCapture(dropCapture);
             daemon.start(flowConfig(policy), trace, outboundInjection, ReassemblyConfig.DEFAULTS);
         } catch (Exception e) {
             if (management != null) management.close();
             daemon.close();
             if (trace != null) trace.close();
+            if (dropCapture != null) dropCapture.close();
             throw e;
         }
         final io.calloutd.mgmt.ManagementRuntime mgmt = management;
         final LayerTraceWriter traceWriter = trace;
+        final io.calloutd.capture.PacketCaptureWriter capture = dropCapture;
         daemon.netEvents(netEvents);
+        if (mgmt != null) {
+            mgmt.service().tracer(new GatewayTracer(daemon.classifiers(), traceWriter));
+        }
+        if (mgmt != null && mgmt.metrics() != null) {
+            var ms = policy.file().metrics();
+            var timings = new io.calloutd.metrics.LayerTimings(
+                    ms.classifySampleEvery() != null ? ms.classifySampleEvery() : 16);
+            daemon.classifiers().forEach(c -> c.timings(timings));
+            mgmt.metrics().layerTimings(timings);
+            mgmt.metrics().callouts(daemon.callouts().registry());
+            mgmt.metrics().dropCapture(capture);
+        }
         for (io.calloutd.classify.LayerClassifier c : daemon.classifiers()) {
             c.pendTimeout(java.time.Duration.ofMillis(pendTimeoutMs));
         }
@@ -208,6 +239,9 @@ final class RunCommand implements Callable<Integer> {
             if (traceWriter != null) {
                 traceWriter.close();
             }
+            if (capture != null) {
+                capture.close();
+            }
             writeStats(daemon, started, false);
             if (pidFile != null) {
                 PidFile.remove(pidFile);
@@ -221,8 +255,29 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The drop capture from the options, else from the policy file's {@code netEvents.captureDrops}; null for none. */
+    private io.calloutd.capture.PacketCaptureWriter startDropCapture(io.calloutd.config.CompiledPolicy policy)
+            throws IOException {
+        var ne = policy == null ? null : policy.file().netEvents();
+        var fromFile = ne == null ? null : ne.captureDrops();
+        Path file = captureDrops != null ? captureDrops : fromFile != null && fromFile.file() != null ? Path.of(fromFile.file()) : null;
+        if (file == null) {
+            return null;
+        }
+        long maxBytes = captureMaxBytes != null ? captureMaxBytes
+                : fromFile != null && fromFile.maxBytes() != null ? fromFile.maxBytes() : 16L << 20;
+        int files = captureFiles != null ? captureFiles : fromFile != null && fromFile.files() != null ? fromFile.files() : 4;
+        io.calloutd.capture.PacketCaptureWriter.Settings s;
+        try {
+            s = io.calloutd.capture.PacketCaptureWriter.Settings.of(file).withRotation(maxBytes, files);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("drop capture: " + e.getMessage(), e);
+        }
+        return io.calloutd.capture.PacketCaptureWriter.start(s);
+    }
+
     /** Flow table limits from the policy file's {@code limits} (applied at start; a reload does not resize tables). */
-    private static FlowConfig flowConfig(io.calloutd.config.CompiledPolicy policy) {
+    static FlowConfig flowConfig(io.calloutd.config.CompiledPolicy policy) {
         FlowConfig c = FlowConfig.DEFAULTS;
         var limits = policy == null ? null : policy.file().limits();
         if (limits != null && limits.flowTable() != null) {

@@ -283,6 +283,19 @@ public final class FlowTable implements AutoCloseable {
         return sweep(nowNanos, config.expireScanBudget(), false);
     }
 
+    /**
+     * As {@link #expire(long)} with another slot budget: a periodic caller passes a tenth of {@link #slotCount()} to
+     * cover the whole table once per ten calls.
+     */
+    public int expire(long nowNanos, int budget) {
+        return sweep(nowNanos, Math.max(1, budget), false);
+    }
+
+    /** @return index slots, the unit of the expiry budgets */
+    public int slotCount() {
+        return index.capacity();
+    }
+
     private int sweep(long now, int budget, boolean whenFull) {
         int removed = 0;
         int mask = index.capacity() - 1;
@@ -394,6 +407,24 @@ public final class FlowTable implements AutoCloseable {
 
     /** Flows in the table, lingering ended ones included. */
     public int size() { return counters.size; }
+
+    /**
+     * Hands up to {@code limit} tracked flows to {@code visitor}, in index order. Call it on the table's thread
+     * only (e.g. as a task of its packet loop): flows change under any other thread.
+     *
+     * @return flows visited
+     */
+    public int forEach(int limit, java.util.function.Consumer<Flow> visitor) {
+        int n = 0;
+        for (int i = 0; i < index.capacity() && n < limit; i++) {
+            Flow f = index.at(i);
+            if (f != null) {
+                visitor.accept(f);
+                n++;
+            }
+        }
+        return n;
+    }
 
     /** The configuration. */
     public FlowConfig config() { return config; }

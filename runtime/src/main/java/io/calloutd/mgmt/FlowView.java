@@ -39,7 +39,9 @@ public interface FlowView {
     /**
      * One flow.
      *
+     * @param id          unique in the daemon: packet thread (queue) and that thread's flow id, e.g. {@code 0-17}
      * @param protocol    IP protocol number
+     * @param initiator   who opened it: OUTBOUND = the protected (local) side, INBOUND = the outside
      * @param local       local address (text)
      * @param localPort   local port (0 if none)
      * @param remote      remote address (text)
@@ -49,6 +51,6 @@ public interface FlowView {
      * @param bytes       bytes seen
      * @param ageMillis   time since creation
      */
-    record FlowSummary(int protocol, String local, int localPort, String remote, int remotePort, String state,
-                       long packets, long bytes, long ageMillis) { }
+    record FlowSummary(String id, int protocol, String initiator, String local, int localPort, String remote,
+                       int remotePort, String state, long packets, long bytes, long ageMillis) { }
 }

@@ -105,6 +105,9 @@ public final class ManagementRuntime implements AutoCloseable {
     /** The management service. */
     public ManagementService service() { return service; }
 
+    /** The metrics exporter, or null when {@code metrics.port} is not set. */
+    public MetricsExporter metrics() { return metrics; }
+
     /** The net event hub. */
     public NetEventHub events() { return events; }
 

@@ -383,6 +383,22 @@ public final class ManagementService implements AutoCloseable {
         return o;
     }
 
+    private volatile PacketTracer tracer = PacketTracer.NONE;
+
+    /** Sets the packet path's tracer (the daemon's; {@link PacketTracer#NONE} without one). */
+    public void tracer(PacketTracer t) { this.tracer = t == null ? PacketTracer.NONE : t; }
+
+    /**
+     * Streams the layer trace of matching packets to the session as {@code trace} events for {@code seconds}, then a
+     * {@code trace-end} event (admin only: traces show packet contents); stops when the session closes.
+     */
+    public synchronized void trace(Session s, PacketTracer.Match match, int seconds) throws MgmtException {
+        live(s);
+        requireAdmin(s);
+        if (s.sink == null) throw new MgmtException("FWP_E_NOT_SUPPORTED", "this session cannot receive events");
+        tracer.start(match, seconds, s.sink, () -> s.closed);
+    }
+
     /** Re-reads and applies the configuration file (admin only); the message says what was applied or why not. */
     public synchronized String reload(Session s) throws MgmtException {
         live(s);

@@ -29,6 +29,9 @@ public final class MetricsExporter implements AutoCloseable {
     private final FilterEngine engine;
     private final Map<Long, List<Meter>> filterMeters = new HashMap<>();
     private final HttpServer http;
+    private volatile io.calloutd.metrics.LayerTimings layerTimings;
+    private volatile io.calloutd.callout.CalloutRegistry callouts;
+    private volatile io.calloutd.capture.PacketCaptureWriter dropCapture;
 
     /** Starts serving on localhost {@code port} (0 = any free port, see {@link #port()}). */
     public MetricsExporter(FilterEngine engine, NetEventHub events, int port) throws IOException {
@@ -55,6 +58,15 @@ public final class MetricsExporter implements AutoCloseable {
         http.start();
     }
 
+    /** Adds the per-layer classify-time histograms ({@code calloutd_layer_classify_seconds}). */
+    public void layerTimings(io.calloutd.metrics.LayerTimings t) { this.layerTimings = t; }
+
+    /** Adds per-callout classify-time histograms ({@code calloutd_callout_classify_seconds}) of a registry. */
+    public void callouts(io.calloutd.callout.CalloutRegistry registry) { this.callouts = registry; }
+
+    /** Adds the drop capture counters ({@code calloutd_drop_capture_*}). */
+    public void dropCapture(io.calloutd.capture.PacketCaptureWriter w) { this.dropCapture = w; }
+
     /** The bound port. */
     public int port() { return http.getAddress().getPort(); }
 
@@ -76,7 +88,35 @@ public final class MetricsExporter implements AutoCloseable {
             e.getValue().forEach(registry::remove);
             return true;
         });
-        return registry.scrape();
+        StringBuilder out = new StringBuilder(registry.scrape());
+        io.calloutd.metrics.LayerTimings t = layerTimings;
+        if (t != null) {
+            Map<String, io.calloutd.metrics.LatencyHistogram.Snapshot> series = new java.util.LinkedHashMap<>();
+            for (Layer l : Layer.values()) {
+                series.put("layer=\"" + l.name() + "\"", t.of(l).snapshot());
+            }
+            io.calloutd.metrics.HistogramText.append(out, "calloutd_layer_classify_seconds",
+                    "Time of one layer classification (filters and callouts), sampled 1 in " + t.sampleEvery() + ".", series);
+        }
+        io.calloutd.callout.CalloutRegistry reg = callouts;
+        if (reg != null) {
+            Map<String, io.calloutd.metrics.LatencyHistogram.Snapshot> series = new java.util.LinkedHashMap<>();
+            for (io.calloutd.callout.RegisteredCallout c : reg.registered()) {
+                String name = c.registration().name() == null ? "" : c.registration().name();
+                series.put("callout_id=\"" + c.id() + "\",name=\"" + io.calloutd.metrics.HistogramText.label(name) + "\"",
+                        c.classifyTimes());
+            }
+            io.calloutd.metrics.HistogramText.append(out, "calloutd_callout_classify_seconds",
+                    "Time of one callout classify call.", series);
+        }
+        io.calloutd.capture.PacketCaptureWriter w = dropCapture;
+        if (w != null) {
+            out.append("# TYPE calloutd_drop_capture_written_total counter\ncalloutd_drop_capture_written_total ")
+                    .append(w.written()).append('\n');
+            out.append("# TYPE calloutd_drop_capture_lost_total counter\ncalloutd_drop_capture_lost_total ")
+                    .append(w.dropped()).append('\n');
+        }
+        return out.toString();
     }
 
     @Override public void close() {

@@ -82,6 +82,13 @@ public final class RequestDispatcher {
                     endpoint(r, "clientAddress", "clientPort"), endpoint(r, "proxyAddress", "proxyPort"));
             case "flows": return Json.MAPPER.valueToTree(svc.flows(s, r.path("limit").asInt(1000)));
             case "reload": return Json.object().put("message", svc.reload(s));
+            case "trace": {
+                int seconds = r.path("seconds").asInt(10);
+                svc.trace(s, PacketTracer.Match.of(r.hasNonNull("protocol") ? r.get("protocol").asInt() : null,
+                        r.hasNonNull("port") ? r.get("port").asInt() : null,
+                        r.hasNonNull("address") ? r.get("address").asText() : null), seconds);
+                return Json.object().put("seconds", seconds);
+            }
             case "sessions": return array(svc.sessions(s));
             case "session": return Json.object().put("id", s.id()).put("uid", s.principal().uid())
                     .put("role", s.role().name()).put("dynamic", s.dynamic());

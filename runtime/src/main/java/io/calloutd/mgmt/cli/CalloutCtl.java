@@ -20,7 +20,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "calloutctl", mixinStandardHelpOptions = true, version = "calloutctl 0.1.0",
         description = "Manage a running calloutd over its Unix socket.",
         subcommands = {CalloutCtl.Filters.class, CalloutCtl.Sublayers.class, CalloutCtl.Callouts.class,
-                CalloutCtl.Counters.class, CalloutCtl.Flows.class, CalloutCtl.Events.class, CalloutCtl.Reload.class})
+                CalloutCtl.Counters.class, CalloutCtl.Flows.class, CalloutCtl.Events.class, CalloutCtl.Trace.class,
+                CalloutCtl.Reload.class})
 public final class CalloutCtl {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -204,6 +205,56 @@ public final class CalloutCtl {
                 c.follow();
             }
             return 0;
+        }
+    }
+
+    @Command(name = "trace", description = "Print the layer path (layer, verdict, filter) of matching packets as JSON lines "
+            + "for --seconds, e.g. trace --protocol 6 --port 443 --seconds 30.")
+    static final class Trace implements Callable<Integer> {
+        @ParentCommand CalloutCtl parent;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--seconds", defaultValue = "10", description = "How long (default: ${DEFAULT-VALUE}).") int seconds;
+        @Option(names = "--protocol", description = "IP protocol number, e.g. 6 (TCP), 17 (UDP).") Integer protocol;
+        @Option(names = "--port", description = "Local or remote port.") Integer port;
+        @Option(names = "--address", description = "Local or remote IP address.") String address;
+
+        @Override public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            ObjectNode req = ApiClient.request("trace").put("seconds", seconds);
+            if (protocol != null) req.put("protocol", protocol);
+            if (port != null) req.put("port", port);
+            if (address != null) req.put("address", address);
+            try (ApiClient c = new ApiClient(parent.socket)) {
+                List<JsonNode> early = new ArrayList<>();
+                c.onEvent(early::add);
+                JsonNode r = c.call(req);
+                if (!r.path("ok").asBoolean()) {
+                    spec.commandLine().getErr().println("calloutctl: " + r.path("error").path("code").asText() + ": "
+                            + r.path("error").path("message").asText());
+                    return 1;
+                }
+                for (JsonNode e : early) {
+                    if (printTrace(out, e)) return 0;
+                }
+                while (true) {
+                    if (printTrace(out, c.readLine())) return 0;
+                }
+            }
+        }
+
+        /** Prints a trace line; true at the end of the trace. */
+        private static boolean printTrace(PrintWriter out, JsonNode e) {
+            String kind = e.path("event").asText();
+            if (kind.equals("trace-end")) {
+                out.flush();
+                return true;
+            }
+            if (kind.equals("trace")) {
+                ((ObjectNode) e).remove("event");
+                out.println(e.toString());
+                out.flush();
+            }
+            return false;
         }
     }
 }
