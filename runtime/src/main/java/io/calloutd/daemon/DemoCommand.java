@@ -41,7 +41,11 @@ final class DemoCommand implements Callable<Integer> {
                     lab.client(), LabTopology.CLIENT_V4, LabTopology.CLIENT_V6, lab.firewall(), LabTopology.FW_INSIDE,
                     LabTopology.FW_OUTSIDE, lab.server(), LabTopology.SERVER_V4, LabTopology.SERVER_V6);
             out.println("== starting calloutd run --gateway in the firewall namespace");
-            DaemonProcess daemon = DaemonProcess.startGateway(lab, null);
+            java.nio.file.Path policy = DemoCallouts.writePolicy(java.nio.file.Files.createTempDirectory("calloutd-demo-"));
+            out.println("   policy " + policy + ": stmedit on port " + DemoCallouts.WEATHER_PORT + ", connect-redirect "
+                    + DemoCallouts.REDIRECTED + ":" + DemoCallouts.REDIRECTED_PORT + " -> " + LabTopology.SERVER_V4 + ":"
+                    + DemoCallouts.SERVICE_PORT);
+            DaemonProcess daemon = DaemonProcess.startGateway(lab, null, "--config", policy.toString());
             daemonRef.set(daemon);
             Thread live = startLiveCounters(daemon);
             try {
@@ -55,6 +59,13 @@ final class DemoCommand implements Callable<Integer> {
                 Traffic.UdpResult udp = Traffic.udpEcho(lab.client(), lab.server(), LabTopology.SERVER_V6, 5002, 200, 512);
                 ok &= check("UDP echo over IPv6 (both ways)", udp.echoedIntact() == udp.sent(),
                         udp.echoedIntact() + "/" + udp.sent() + " datagrams back intact");
+                String forecast = DemoCallouts.streamEdit(lab);
+                ok &= check("stream edit (stmedit, port 8888)", forecast.equals(
+                        DemoCallouts.FORECAST.replace("rainy", "sunny and warm")), "server sent '"
+                        + DemoCallouts.FORECAST.trim() + "', client read '" + forecast.trim() + "'");
+                String redirected = DemoCallouts.redirect(lab);
+                ok &= check("connect redirect (to an address nobody has)", redirected.contains("got 'hello' from /"
+                        + LabTopology.CLIENT_V4), redirected);
             } finally {
                 live.interrupt();
                 live.join(2_000);
