@@ -115,4 +115,24 @@ class CalloutScenariosIT {
         // The server accepted the client itself (no proxy in between), on 7200.
         assertThat(sh(lab.server(), "cat /tmp/tcpecho.log")).contains("accepting connection from AF=2 " + client + ":");
     }
+
+    /** Check 67/68 in containers: a length-changing stream edit on port 8888, read intact by the client. */
+    @Test
+    void check67_streamEditInContainers() throws Exception {
+        lab.applyPolicy("""
+                mode: gateway
+                callouts:
+                  - {id: weather, type: stmedit, params: {port: 0, remotePort: 8888, find: rainy, replace: "sunny and warm"}}
+                filters:
+                  - {id: weather-v4, layer: STREAM_V4, action: CALLOUT_TERMINATING, callout: weather,
+                     conditions: [{field: IP_REMOTE_PORT, value: 8888}]}
+                """);
+        // ~200 KB of forecasts: many segments, with "rainy" split across segment boundaries somewhere.
+        sh(lab.server(), "i=0; while [ $i -lt 8000 ]; do echo \"day $i: rainy\"; i=$((i+1)); done > /tmp/forecast"
+                + " && (nohup socat -u OPEN:/tmp/forecast TCP-LISTEN:8888,reuseaddr >/tmp/weather.log 2>&1 &); sleep 0.3");
+        captureOnServer("tcp port 8888");
+        String got = run(lab.client(), "timeout 30 socat -u TCP:" + server + ":8888,connect-timeout=5 - | sha256sum");
+        String expected = sh(lab.server(), "sed 's/rainy/sunny and warm/g' /tmp/forecast | sha256sum");
+        assertThat(got).as(lab.firewall().getLogs()).isEqualTo(expected);
+    }
 }
