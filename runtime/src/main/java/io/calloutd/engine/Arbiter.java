@@ -47,6 +47,8 @@ final class Arbiter {
                 commit(st);
                 // The sublayer has decided: the rest of its filters cannot matter (§1.6.2), skip them in every list.
                 int next = p.sublayerEnd[rank];
+                // A hard decision stands unless a callout can still run (a veto, or an observable invocation).
+                if ((st.rights & RIGHT_ACTION_WRITE) == 0 && next > p.lastCallout) break;
                 for (int i = 0; i < k; i++) pos[i] = skipTo(pool, pos[i], end[i], next << 1);
             }
         }

@@ -20,6 +20,8 @@ final class LayerPolicy {
     /** Per rank: the filter's action, flattened so that a decision needs no walk to the {@link Filter}. */
     final byte[] kind;
     final ConditionTable conditions;
+    /** Highest rank of a callout filter, -1 if none: below it a hard decision ends arbitration early. */
+    final int lastCallout;
     final long generation;
 
     private LayerPolicy(CompiledFilter[] ranked, int[] sublayerEnd, long generation) {
@@ -28,7 +30,12 @@ final class LayerPolicy {
         this.index = FilterIndex.build(ranked, sublayerEnd);
         this.conditions = new ConditionTable(ranked);
         this.kind = new byte[ranked.length];
-        for (int r = 0; r < ranked.length; r++) kind[r] = kindOf(ranked[r].filter);
+        int last = -1;
+        for (int r = 0; r < ranked.length; r++) {
+            kind[r] = kindOf(ranked[r].filter);
+            if (kind[r] == CALLOUT) last = r;
+        }
+        this.lastCallout = last;
         this.generation = generation;
     }
 
