@@ -17,8 +17,6 @@ final class LayerPolicy {
     /** First rank after the sublayer of each rank: where arbitration resumes once that sublayer has decided. */
     final int[] sublayerEnd;
     final FilterIndex index;
-    /** Per rank: the filter's action, flattened so that a decision needs no walk to the {@link Filter}. */
-    final byte[] kind;
     final ConditionTable conditions;
     /** Highest rank of a callout filter, -1 if none: below it a hard decision ends arbitration early. */
     final int lastCallout;
@@ -27,18 +25,19 @@ final class LayerPolicy {
     private LayerPolicy(CompiledFilter[] ranked, int[] sublayerEnd, long generation) {
         this.ranked = ranked;
         this.sublayerEnd = sublayerEnd;
-        this.index = FilterIndex.build(ranked, sublayerEnd);
-        this.conditions = new ConditionTable(ranked);
-        this.kind = new byte[ranked.length];
+        byte[] kind = new byte[ranked.length];
         int last = -1;
         for (int r = 0; r < ranked.length; r++) {
             kind[r] = kindOf(ranked[r].filter);
             if (kind[r] == CALLOUT) last = r;
         }
         this.lastCallout = last;
+        this.index = FilterIndex.build(ranked, kind, sublayerEnd); // list entries carry the kind
+        this.conditions = new ConditionTable(ranked);
         this.generation = generation;
     }
 
+    /** Filter kinds, as carried by list entries ({@link CandidatePool}). */
     static final byte PERMIT = 0, PERMIT_CLEARING = 1, BLOCK = 2, CALLOUT = 3;
 
     private static byte kindOf(Filter f) {
