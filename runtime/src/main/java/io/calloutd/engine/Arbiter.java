@@ -41,15 +41,16 @@ final class Arbiter {
             st.evaluated++;
             int rank = CandidatePool.rank(entry);
             if (!CandidatePool.certain(entry) && !conds.matches(rank, in)) continue;
-            matched = res.noteMatch(matched, rank);
+            CompiledFilter cf = p.ranked[rank]; // loaded now, dereferenced only after the merge
+            matched = res.noteMatch(matched, cf);
             int kind = CandidatePool.kind(entry);
             boolean decided = kind == LayerPolicy.CALLOUT
-                    ? evaluateCallout(p.ranked[rank], rank, layer, in, ctx, res, st)
+                    ? evaluateCallout(cf, rank, layer, in, ctx, res, st)
                     : decideStatic(st, kind, rank);
             if (decided) {
                 commit(p, st);
                 // The sublayer has decided: the rest of its filters cannot matter (§1.6.2), skip them in every list.
-                int next = p.sublayerEnd[rank];
+                int next = p.nextSublayer(rank);
                 // A hard decision stands unless a callout can still run (a veto, or an observable invocation).
                 if ((st.rights & RIGHT_ACTION_WRITE) == 0 && next > p.lastCallout) break;
                 int from = CandidatePool.first(next);
@@ -57,8 +58,11 @@ final class Arbiter {
             }
         }
         // Filters are resolved only now, off the lookup's critical path: counters and the deciding filter.
-        int[] m = res.matched;
-        for (int i = 0; i < matched; i++) p.ranked[m[i]].countMatch();
+        CompiledFilter[] m = res.matched;
+        for (int i = 0; i < matched; i++) {
+            m[i].countMatch();
+            m[i] = null; // the scratch must not keep filters of an old policy alive
+        }
         st.decider = st.deciderRank >= 0 ? p.ranked[st.deciderRank] : null;
     }
 
@@ -92,7 +96,7 @@ final class Arbiter {
             st.deciderRank = st.rRank;
             st.reason = st.rReason;
         } else if (st.action == ActionType.PERMIT && st.rAction == ActionType.BLOCK && st.rFromCallout) {
-            st.overriddenFilterId = st.deciderRank >= 0 ? p.ranked[st.deciderRank].filter.id() : 0;
+            st.overriddenFilterId = st.deciderRank >= 0 ? p.ranked[st.deciderRank].id : 0;
             st.action = ActionType.BLOCK;
             st.vetoed = true;
             st.flags |= st.rFlags;

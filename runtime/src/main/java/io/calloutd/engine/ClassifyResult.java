@@ -23,7 +23,7 @@ public final class ClassifyResult {
     final ClassifyOut calloutOut = new ClassifyOut();
     int[] from = new int[8];
     int[] to = new int[8];
-    int[] matched = new int[16];
+    CompiledFilter[] matched = new CompiledFilter[16];
     ArbitrationState main = new ArbitrationState();
     ArbitrationState discard = new ArbitrationState();
 
@@ -37,10 +37,10 @@ public final class ClassifyResult {
         }
     }
 
-    /** Records the {@code n}-th matched rank of this arbitration; returns n + 1 (grows only on a new maximum). */
-    int noteMatch(int n, int rank) {
+    /** Records the {@code n}-th matched filter of this arbitration; returns n + 1 (grows only on a new maximum). */
+    int noteMatch(int n, CompiledFilter cf) {
         if (n == matched.length) matched = java.util.Arrays.copyOf(matched, n * 2);
-        matched[n] = rank;
+        matched[n] = cf;
         return n + 1;
     }
 

@@ -16,6 +16,8 @@ final class LayerPolicy {
     final CompiledFilter[] ranked;
     /** First rank after the sublayer of each rank: where arbitration resumes once that sublayer has decided. */
     final int[] sublayerEnd;
+    /** First rank of each sublayer, ascending, then the filter count: small, so it stays in cache. */
+    private final int[] sublayerStarts;
     final FilterIndex index;
     final ConditionTable conditions;
     /** Highest rank of a callout filter, -1 if none: below it a hard decision ends arbitration early. */
@@ -25,6 +27,11 @@ final class LayerPolicy {
     private LayerPolicy(CompiledFilter[] ranked, int[] sublayerEnd, long generation) {
         this.ranked = ranked;
         this.sublayerEnd = sublayerEnd;
+        int subs = 0;
+        for (int r = 0; r < ranked.length; r = sublayerEnd[r]) subs++;
+        sublayerStarts = new int[subs + 1];
+        for (int r = 0, i = 0; r < ranked.length; r = sublayerEnd[r]) sublayerStarts[i++] = r;
+        sublayerStarts[subs] = ranked.length;
         byte[] kind = new byte[ranked.length];
         int last = -1;
         for (int r = 0; r < ranked.length; r++) {
@@ -35,6 +42,17 @@ final class LayerPolicy {
         this.index = FilterIndex.build(ranked, kind, sublayerEnd); // list entries carry the kind
         this.conditions = new ConditionTable(ranked);
         this.generation = generation;
+    }
+
+    /** First rank after the sublayer of {@code rank} ({@link #sublayerEnd} without a look into a per-rank array). */
+    int nextSublayer(int rank) {
+        int[] s = sublayerStarts;
+        int lo = 0, hi = s.length - 1; // smallest start > rank: s[hi] = ranked.length > rank
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (s[mid] > rank) hi = mid; else lo = mid + 1;
+        }
+        return s[lo];
     }
 
     /** Filter kinds, as carried by list entries ({@link CandidatePool}). */
