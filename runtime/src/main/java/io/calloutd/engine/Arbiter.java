@@ -7,7 +7,11 @@ import static io.calloutd.engine.ClassifyOut.RIGHT_ACTION_WRITE;
  * The §1.6.2 reference algorithm over one layer's candidates. Candidates arrive in arbitration order from a k-way
  * merge of the index lists, so sublayers appear highest weight first and, inside a sublayer, filters in weight
  * order; once a sublayer has a PERMIT/BLOCK its result is folded in at once and its remaining filters are skipped
- * by binary search in each list, so the work per sublayer does not grow with its size. Every sublayer is evaluated.
+ * by binary search in each list, so the work per sublayer does not grow with its size. Every sublayer is evaluated,
+ * except that a hard decision (WRITE right cleared) ends arbitration when no callout filter ranks below it: §1.6.1
+ * lets only a callout change a hard decision (veto) or observe the packet, so the static filters left cannot matter.
+ * List entries carry each filter's kind, so static filters decide without touching the filter; matched filters are
+ * counted once the merge is over, keeping the atomic increments off the lookup's chain of memory accesses.
  */
 final class Arbiter {
     private final EngineCounters counters;

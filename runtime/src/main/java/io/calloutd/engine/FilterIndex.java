@@ -12,7 +12,9 @@ package io.calloutd.engine;
  * </ul>
  * Lists hold ranks ascending (arbitration order) and are pruned per sublayer after the first entry that surely
  * matches and decides ({@link ListPruner}), so their length does not grow with the number of filters; an entry
- * marked certain needs no condition test. The arbiter merges the lists in rank order.
+ * marked certain needs no condition test. The arbiter merges the lists in rank order. Lookups in the interval maps
+ * of a class are done in two passes (all first-level loads, then the rest), so their cache misses overlap: with
+ * 100 000 filters the tables no longer fit in the core's caches, and these misses are most of a lookup's cost.
  */
 final class FilterIndex {
     /** Rank lists: {@code pool[off]} = length, entries follow. */
