@@ -7,7 +7,11 @@ import static io.calloutd.engine.ClassifyOut.RIGHT_ACTION_WRITE;
  * The §1.6.2 reference algorithm over one layer's candidates. Candidates arrive in arbitration order from a k-way
  * merge of the index lists, so sublayers appear highest weight first and, inside a sublayer, filters in weight
  * order; once a sublayer has a PERMIT/BLOCK its result is folded in at once and its remaining filters are skipped
- * by binary search in each list, so the work per sublayer does not grow with its size. Every sublayer is evaluated.
+ * by binary search in each list, so the work per sublayer does not grow with its size. Every sublayer is evaluated,
+ * except that a hard decision (WRITE right cleared) ends arbitration when no callout filter ranks below it: §1.6.1
+ * lets only a callout change a hard decision (veto) or observe the packet, so the static filters left cannot matter.
+ * List entries carry each filter's kind, so static filters decide without touching the filter; matched filters are
+ * counted once the merge is over, keeping the atomic increments off the lookup's chain of memory accesses.
  */
 final class Arbiter {
     private final EngineCounters counters;
@@ -27,28 +31,54 @@ final class Arbiter {
         int[] pool = idx.pool;
         int k = idx.collect(in, pos, end);
         ConditionTable conds = p.conditions;
+        int matched = 0;
         while (true) {
-            // k-way merge: smallest head rank; advance every list whose head equals it (drops duplicates).
-            int rank = Integer.MAX_VALUE;
+            // k-way merge: smallest head entry; advance every list whose head equals it (drops duplicates).
+            int entry = Integer.MAX_VALUE;
             for (int i = 0; i < k; i++) {
-                if (pos[i] < end[i] && pool[pos[i]] < rank) rank = pool[pos[i]];
+                if (pos[i] < end[i] && pool[pos[i]] < entry) entry = pool[pos[i]];
             }
-            if (rank == Integer.MAX_VALUE) break;
+            if (entry == Integer.MAX_VALUE) break;
             for (int i = 0; i < k; i++) {
-                if (pos[i] < end[i] && pool[pos[i]] == rank) pos[i]++;
+                if (pos[i] < end[i] && pool[pos[i]] == entry) pos[i]++;
             }
             st.evaluated++;
-            int entry = rank;
-            rank >>>= 1;
-            if ((entry & 1) == 0 && !conds.matches(rank, in)) continue; // a certain entry is already proven
-            CompiledFilter cf = p.ranked[rank];
-            cf.countMatch();
-            if (evaluate(p.kind[rank], cf, layer, in, ctx, res, st)) {
-                commit(st);
+            int rank = CandidatePool.rank(entry);
+            if (!CandidatePool.certain(entry) && !conds.matches(rank, in)) continue;
+            CompiledFilter cf = p.ranked[rank]; // loaded now, dereferenced only after the merge
+            matched = res.noteMatch(matched, cf);
+            int kind = CandidatePool.kind(entry);
+            boolean decided = kind == LayerPolicy.CALLOUT
+                    ? evaluateCallout(cf, rank, layer, in, ctx, res, st)
+                    : decideStatic(st, kind, rank);
+            if (decided) {
+                commit(p, st);
                 // The sublayer has decided: the rest of its filters cannot matter (§1.6.2), skip them in every list.
-                int next = p.sublayerEnd[rank];
-                for (int i = 0; i < k; i++) pos[i] = skipTo(pool, pos[i], end[i], next << 1);
+                int next = p.nextSublayer(rank);
+                // A hard decision stands unless a callout can still run (a veto, or an observable invocation).
+                if ((st.rights & RIGHT_ACTION_WRITE) == 0 && next > p.lastCallout) break;
+                int from = CandidatePool.first(next);
+                for (int i = 0; i < k; i++) pos[i] = skipTo(pool, pos[i], end[i], from);
             }
+        }
+        // Filters are resolved only now, off the lookup's critical path: counters and the deciding filter.
+        CompiledFilter[] m = res.matched;
+        for (int i = 0; i < matched; i++) {
+            m[i].countMatch();
+            m[i] = null; // the scratch must not keep filters of an old policy alive
+        }
+        st.decider = st.deciderRank >= 0 ? p.ranked[st.deciderRank] : null;
+    }
+
+    /** A static PERMIT/BLOCK decides at once: §1.6.1 rule 4 rights (a static BLOCK is hard). */
+    private static boolean decideStatic(ArbitrationState st, int kind, int rank) {
+        switch (kind) {
+            case LayerPolicy.PERMIT:
+                return decide(st, rank, ActionType.PERMIT, RIGHT_ACTION_WRITE, 0, false, DecisionReason.FILTER);
+            case LayerPolicy.PERMIT_CLEARING:
+                return decide(st, rank, ActionType.PERMIT, 0, 0, false, DecisionReason.FILTER);
+            default:
+                return decide(st, rank, ActionType.BLOCK, 0, 0, false, DecisionReason.FILTER);
         }
     }
 
@@ -62,46 +92,31 @@ final class Arbiter {
     }
 
     /** Sublayer result r is folded into the layer out (the override policy of §1.6.1 rule 3, rule 5). */
-    private static void commit(ArbitrationState st) {
+    private static void commit(LayerPolicy p, ArbitrationState st) {
         if ((st.rights & RIGHT_ACTION_WRITE) != 0) {
             st.action = st.rAction;
             st.rights = st.rRights;
             st.flags |= st.rFlags;
-            st.decider = st.rFilter;
+            st.deciderRank = st.rRank;
             st.reason = st.rReason;
         } else if (st.action == ActionType.PERMIT && st.rAction == ActionType.BLOCK && st.rFromCallout) {
-            st.overriddenFilterId = st.decider != null ? st.decider.filter.id() : 0;
+            st.overriddenFilterId = st.deciderRank >= 0 ? p.ranked[st.deciderRank].id : 0;
             st.action = ActionType.BLOCK;
             st.vetoed = true;
             st.flags |= st.rFlags;
-            st.decider = st.rFilter;
+            st.deciderRank = st.rRank;
             st.reason = DecisionReason.VETO;
         }
         // else: a hard decision is already in place; r is ignored.
     }
 
-    /** Evaluates one matching filter; true (and r set) if it yields PERMIT or BLOCK. */
-    private boolean evaluate(byte kind, CompiledFilter cf, Layer layer, IncomingValues in, ClassifyContext ctx,
-                             ClassifyResult res, ArbitrationState st) {
-        switch (kind) {
-            case LayerPolicy.PERMIT:
-                return decide(st, cf, ActionType.PERMIT, RIGHT_ACTION_WRITE, 0, false, DecisionReason.FILTER);
-            case LayerPolicy.PERMIT_CLEARING:
-                return decide(st, cf, ActionType.PERMIT, 0, 0, false, DecisionReason.FILTER);
-            case LayerPolicy.BLOCK:
-                return decide(st, cf, ActionType.BLOCK, 0, 0, false, DecisionReason.FILTER);
-            default:
-                return evaluateCallout(cf, layer, in, ctx, res, st);
-        }
-    }
-
-    private boolean evaluateCallout(CompiledFilter cf, Layer layer, IncomingValues in, ClassifyContext ctx,
+    private boolean evaluateCallout(CompiledFilter cf, int rank, Layer layer, IncomingValues in, ClassifyContext ctx,
                                     ClassifyResult res, ArbitrationState st) {
         Filter f = cf.filter;
         Callout c = cf.slot.callout;
         if (c == null) {
             counters.increment(layer, EngineCounters.Kind.CALLOUT_UNREGISTERED);
-            return unregistered(cf, st, DecisionReason.CALLOUT_UNREGISTERED);
+            return unregistered(cf, rank, st, DecisionReason.CALLOUT_UNREGISTERED);
         }
         ClassifyOut out = res.calloutOut;
         out.reset(st.action, st.rights, st.flags); // the callout gets a copy of the layer's out
@@ -109,7 +124,7 @@ final class Arbiter {
             c.classify(in, ctx, f, out);
         } catch (RuntimeException e) {
             counters.increment(layer, EngineCounters.Kind.CALLOUT_ERRORS);
-            return unregistered(cf, st, DecisionReason.CALLOUT_ERROR);
+            return unregistered(cf, rank, st, DecisionReason.CALLOUT_ERROR);
         }
         if (out.notInvoked()) return false; // skipped by the runtime: the filter did not match (§2.1)
         ActionType a = out.actionType();
@@ -126,25 +141,25 @@ final class Arbiter {
         }
         if (normalised == ActionType.CONTINUE) return false;
         int flags = layer.allowsAbsorb() ? out.flags() & (FLAG_ABSORB | ClassifyOut.FLAG_SECURITY_ERROR) : 0;
-        return decide(st, cf, normalised, out.rights(), flags, true, DecisionReason.CALLOUT);
+        return decide(st, rank, normalised, out.rights(), flags, true, DecisionReason.CALLOUT);
     }
 
     /** §1.5: TERMINATING/UNKNOWN block (permit with PERMIT_IF_CALLOUT_UNREGISTERED), INSPECTION is skipped. */
-    private static boolean unregistered(CompiledFilter cf, ArbitrationState st, DecisionReason reason) {
+    private static boolean unregistered(CompiledFilter cf, int rank, ArbitrationState st, DecisionReason reason) {
         Filter f = cf.filter;
         if (f.action() == FilterAction.CALLOUT_INSPECTION) return false;
         if ((f.flags() & FilterFlags.PERMIT_IF_CALLOUT_UNREGISTERED) != 0) {
-            return decide(st, cf, ActionType.PERMIT, f.clearsActionRight() ? 0 : RIGHT_ACTION_WRITE, 0, false, reason);
+            return decide(st, rank, ActionType.PERMIT, f.clearsActionRight() ? 0 : RIGHT_ACTION_WRITE, 0, false, reason);
         }
-        return decide(st, cf, ActionType.BLOCK, 0, 0, false, reason);
+        return decide(st, rank, ActionType.BLOCK, 0, 0, false, reason);
     }
 
-    private static boolean decide(ArbitrationState st, CompiledFilter cf, ActionType a, int rights, int flags,
+    private static boolean decide(ArbitrationState st, int rank, ActionType a, int rights, int flags,
                                   boolean fromCallout, DecisionReason reason) {
         st.rAction = a;
         st.rRights = rights;
         st.rFlags = flags;
-        st.rFilter = cf;
+        st.rRank = rank;
         st.rFromCallout = fromCallout;
         st.rReason = reason;
         return true;

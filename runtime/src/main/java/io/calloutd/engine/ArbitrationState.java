@@ -5,7 +5,9 @@ final class ArbitrationState {
     ActionType action;
     int rights;
     int flags;
+    /** The deciding filter, resolved from {@link #deciderRank} when arbitration ends. */
     CompiledFilter decider;
+    int deciderRank;
     DecisionReason reason;
     boolean vetoed;
     long overriddenFilterId;
@@ -15,7 +17,7 @@ final class ArbitrationState {
     ActionType rAction;
     int rRights;
     int rFlags;
-    CompiledFilter rFilter;
+    int rRank;
     DecisionReason rReason;
     boolean rFromCallout;
 
@@ -24,6 +26,7 @@ final class ArbitrationState {
         rights = ClassifyOut.RIGHT_ACTION_WRITE;
         flags = 0;
         decider = null;
+        deciderRank = -1;
         reason = null;
         vetoed = false;
         overriddenFilterId = 0;

@@ -7,8 +7,10 @@ import java.util.Map;
 /**
  * Build-time store of candidate lists, frozen into one int array so that a lookup yields an offset, not an object:
  * {@code pool[off]} is the list length, the entries follow in ascending rank order. An entry is
- * {@code rank << 1 | certain}, where "certain" means that reaching the list already proves every condition of the
- * filter, so the arbiter need not test them. Identical lists are stored once.
+ * {@code rank << 3 | kind << 1 | certain}: "certain" means that reaching the list already proves every condition of
+ * the filter, so the arbiter need not test them; the kind ({@link LayerPolicy#PERMIT} ...) lets a static filter
+ * decide without a look at the filter. Both ride in the entry so that a candidate costs no memory access beyond the
+ * list itself. Identical lists are stored once.
  */
 final class CandidatePool {
     private int[] pool = new int[1024];
@@ -33,7 +35,19 @@ final class CandidatePool {
     int[] freeze() { return Arrays.copyOf(pool, size); }
 
     /** Entry encoding. */
-    static int entry(int rank, boolean certain) { return rank << 1 | (certain ? 1 : 0); }
+    static int entry(int rank, int kind, boolean certain) { return rank << 3 | kind << 1 | (certain ? 1 : 0); }
+
+    /** Rank of an entry. */
+    static int rank(int entry) { return entry >>> 3; }
+
+    /** Kind of an entry's filter. */
+    static int kind(int entry) { return (entry >>> 1) & 3; }
+
+    /** True if reaching the entry proves the filter's conditions. */
+    static boolean certain(int entry) { return (entry & 1) != 0; }
+
+    /** Smallest entry of rank {@code rank}: lists are ascending in it. */
+    static int first(int rank) { return rank << 3; }
 
     private record ListKey(int[] a) {
         @Override public boolean equals(Object o) { return o instanceof ListKey k && Arrays.equals(a, k.a); }

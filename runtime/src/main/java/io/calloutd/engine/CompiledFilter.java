@@ -23,6 +23,8 @@ final class CompiledFilter {
     }
 
     final Filter filter;
+    /** The filter's id, copied here so that reporting a decision needs no hop to the {@link Filter}. */
+    final long id;
     final CompiledCondition[] conditions;
     /** Exclusive end index of each OR group (run of consecutive same-field conditions). */
     final int[] groupEnd;
@@ -32,6 +34,7 @@ final class CompiledFilter {
 
     CompiledFilter(Filter filter, CalloutSlot slot) {
         this.filter = filter;
+        this.id = filter.id();
         this.slot = slot;
         List<Condition> cs = filter.conditions();
         conditions = new CompiledCondition[cs.size()];

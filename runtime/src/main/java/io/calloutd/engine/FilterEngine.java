@@ -142,7 +142,7 @@ public final class FilterEngine {
         result.action = st.action;
         result.rights = st.rights;
         result.flags = st.flags;
-        result.filterId = st.decider != null && st.action != ActionType.CONTINUE ? st.decider.filter.id() : 0;
+        result.filterId = st.decider != null && st.action != ActionType.CONTINUE ? st.decider.id : 0;
         result.reason = st.action == ActionType.CONTINUE ? DecisionReason.DEFAULT_VERDICT : st.reason;
         result.absorbed = absorbed;
         result.vetoed = st.vetoed;

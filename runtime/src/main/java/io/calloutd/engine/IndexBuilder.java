@@ -16,10 +16,10 @@ final class IndexBuilder {
     private final List<Map<Long, IntervalMap.Builder>> maps = new ArrayList<>();
     private final List<Map<DimKey, Map<KeyTable.Key, ListPruner.Growing>>> keys = new ArrayList<>();
 
-    IndexBuilder(CompiledFilter[] ranked, int[] sublayerEnd) {
+    IndexBuilder(CompiledFilter[] ranked, byte[] kind, int[] sublayerEnd) {
         this.ranked = ranked;
         this.classes = new ProtocolClasses(ranked);
-        this.pruner = new ListPruner(ranked, sublayerEnd);
+        this.pruner = new ListPruner(kind, sublayerEnd);
         residual = new ListPruner.Growing[classes.count];
         for (int c = 0; c < classes.count; c++) {
             residual[c] = pruner.new Growing();
@@ -86,7 +86,7 @@ final class IndexBuilder {
             long[] iv = c.interval((1L << width) - 1);
             long key = (long) c.field << 8 | c.expectedType;
             maps.get(cls).computeIfAbsent(key, x -> new IntervalMap.Builder(c.field, c.expectedType, width))
-                    .add(iv[0], iv[1], rank, certain);
+                    .add(iv[0], iv[1], pruner.entry(rank, certain));
             return;
         }
         DimKey dk = new DimKey(c.field, c.expectedType, c.indexMaskHi(), c.indexMaskLo());

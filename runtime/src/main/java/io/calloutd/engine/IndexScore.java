@@ -8,6 +8,13 @@ final class IndexScore {
     /** Protocol values are few and most traffic carries 6 or 17, so a protocol key narrows little. */
     private static final double PROTOCOL_BITS = 2;
     private static final ValueType[] TYPES = ValueType.values();
+    /**
+     * IP lengths cluster at or below a common MTU, so a length range is scored against [0, 1500], not 16 bits: a
+     * "40..800" group keeps about half of real packets and must not win over, say, a 4096-wide port range (filed
+     * there, such filters come back for most packets and nearly all fail their other conditions).
+     */
+    private static final long LENGTH_DOMAIN = 1500;
+    private static final int IP_LENGTH = Field.IP_LENGTH.ordinal();
 
     private IndexScore() { }
 
@@ -26,8 +33,12 @@ final class IndexScore {
             int w = intervalWidth(c);
             if (w > 0) {
                 long[] iv = c.interval((1L << w) - 1);
-                long size = Math.max(0, Math.min(iv[1], (1L << w) - 1) - iv[0] + 1);
-                fraction += Math.scalb((double) size, -w);
+                if (c.field == IP_LENGTH) {
+                    fraction += Math.max(0, Math.min(iv[1], LENGTH_DOMAIN) - iv[0] + 1) / (double) (LENGTH_DOMAIN + 1);
+                } else {
+                    long size = Math.max(0, Math.min(iv[1], (1L << w) - 1) - iv[0] + 1);
+                    fraction += Math.scalb((double) size, -w);
+                }
             } else if (c.isIndexable()) {
                 int bits = Long.bitCount(c.indexMaskHi()) + Long.bitCount(c.indexMaskLo());
                 if (c.indexMaskHi() == -1L && c.indexMaskLo() == -1L) bits = TYPES[c.expectedType].bits();

@@ -9,58 +9,70 @@ import java.util.TreeMap;
 /**
  * Immutable map from a W-bit value (W &le; 32) to the candidate list of every filter whose interval on this field
  * covers it. The value space is cut at every interval boundary into segments, each with its precomputed (pruned)
- * list; adjacent segments with the same list are merged. Lookup: a first level on the value's top bits (about one
- * bucket per segment, so it stays small) narrows the segments to the few starting in that bucket, then a short
- * binary search; a 16-bit field with many segments gets a direct array instead. Ranges and prefixes cost one
- * interval each at build time, however wide.
+ * list; adjacent segments with the same list are merged. Lookup is split in two steps so that a caller probing
+ * several maps can issue every first-level load before it waits on any ({@link FilterIndex#collect}):
+ * {@link #bucket} reads one first-level slot (about two slots per segment); a slot that lies inside one segment
+ * holds that segment's list offset itself (most do, and every slot of a direct 8/16-bit table), so
+ * {@link #resolve} answers without a second memory access; otherwise it names the segment covering the slot's
+ * start, and a short exponential search over the segments starting in the slot finishes. Ranges and prefixes
+ * cost one interval each at build time, however wide.
  */
 final class IntervalMap {
+    /** Tag of a first-level slot that holds a list offset (+1) instead of a segment index. */
+    private static final int INLINE = 0x8000_0000;
+    /** A slot value that resolves to no list (for a value of the wrong type). */
+    static final int EMPTY_SLOT = INLINE;
     final int field, type;
-    /** Right shift giving a value's first-level bucket. */
+    /** Right shift giving a value's first-level slot. */
     private final int shift;
-    /** Direct maps: pool offset (or -1) per value. Otherwise: first segment index per bucket (+ sentinel). */
+    /** Per slot: INLINE | (pool offset + 1), or the index of the segment covering the slot's first value. */
     private final int[] first;
-    /** Null for a direct map; else per segment, start &lt;&lt; 32 | (pool offset + 1). */
+    /** Per segment: start &lt;&lt; 32 | (pool offset + 1). */
     private final long[] seg;
 
     private IntervalMap(int field, int type, int width, long[] starts, int[] offs, int n) {
         this.field = field;
         this.type = type;
-        // About one bucket per segment keeps the search to a step or two and the table small (cache-resident).
-        int bits = Math.min(Math.min(width, 16), Math.max(4, 33 - Integer.numberOfLeadingZeros(n)));
+        // About two slots per segment: most slots then lie inside one segment, and the table stays small.
+        int bits = Math.min(Math.min(width, 20), Math.max(4, 34 - Integer.numberOfLeadingZeros(n)));
+        if (width <= 16 && bits >= width - 1) bits = width; // direct table: every slot inline
         shift = width - bits;
-        if (bits == width && width <= 16) {
-            first = new int[1 << width];
-            for (int i = 0; i < n; i++) {
-                int end = i + 1 < n ? (int) starts[i + 1] : first.length;
-                Arrays.fill(first, (int) starts[i], end, offs[i]);
-            }
-            seg = null;
-            return;
-        }
         seg = new long[n];
         for (int i = 0; i < n; i++) seg[i] = starts[i] << 32 | (offs[i] + 1L);
-        first = new int[(1 << bits) + 1];
+        first = new int[1 << bits];
         int i = 0;
-        for (int h = 0; h < 1 << bits; h++) {
-            long at = (long) h << shift;
+        for (int h = 0; h < first.length; h++) {
+            long at = (long) h << shift, next = (long) (h + 1) << shift;
             while (i + 1 < n && starts[i + 1] <= at) i++;
-            first[h] = i;
+            boolean alone = i + 1 == n || starts[i + 1] >= next;
+            first[h] = alone ? INLINE | (offs[i] + 1) : i;
         }
-        first[1 << bits] = n - 1;
     }
 
-    /** Pool offset of the list for value {@code v} (already known to have this map's type), or -1. */
-    int lookup(long v) {
-        if (seg == null) return first[(int) v];
-        int h = (int) (v >>> shift);
-        int lo = first[h], hi = first[h + 1];
+    /** First step of a lookup of value {@code v} (already known to have this map's type): its first-level slot. */
+    int bucket(long v) { return first[(int) (v >>> shift)]; }
+
+    /** Second step: pool offset of the list for {@code v}, or -1, given {@code slot = bucket(v)}. */
+    int resolve(int slot, long v) {
+        if (slot < 0) return (slot & ~INLINE) - 1;
+        long[] s = seg;
+        int lo = slot, n = s.length, step = 1, hi;
+        while (true) { // gallop: the segments starting inside the slot are few, and adjacent in memory
+            int j = lo + step;
+            if (j >= n) { hi = n - 1; break; }
+            if (s[j] >>> 32 > v) { hi = j - 1; break; }
+            lo = j;
+            step <<= 1;
+        }
         while (lo < hi) { // largest segment whose start <= v
             int mid = (lo + hi + 1) >>> 1;
-            if (seg[mid] >>> 32 <= v) lo = mid; else hi = mid - 1;
+            if (s[mid] >>> 32 <= v) lo = mid; else hi = mid - 1;
         }
-        return (int) seg[lo] - 1;
+        return (int) s[lo] - 1;
     }
+
+    /** Pool offset of the list for value {@code v}, or -1 (both steps at once). */
+    int lookup(long v) { return resolve(bucket(v), v); }
 
     /** Collects intervals of one (field, type, protocol class), then sweeps them into segments. */
     static final class Builder {
@@ -73,11 +85,11 @@ final class IntervalMap {
             this.width = width;
         }
 
-        void add(long lo, long hi, int rank, boolean certain) {
+        void add(long lo, long hi, int entry) {
             long max = (1L << width) - 1;
             if (hi > max) hi = max;
             if (lo < 0) lo = 0;
-            if (lo <= hi) items.add(new long[] {lo, hi, CandidatePool.entry(rank, certain)});
+            if (lo <= hi) items.add(new long[] {lo, hi, entry});
         }
 
         IntervalMap build(ListPruner pruner, CandidatePool pool) {
@@ -101,8 +113,8 @@ final class IntervalMap {
                     if (len == buf.length) buf = Arrays.copyOf(buf, len * 2);
                     int entry = e.getValue()[0];
                     buf[len++] = entry;
-                    int rank = entry >>> 1;
-                    e = pruner.closes(rank, (entry & 1) != 0) ? active.ceilingEntry(pruner.next(rank)) : active.higherEntry(rank);
+                    int rank = CandidatePool.rank(entry);
+                    e = pruner.closes(rank, CandidatePool.certain(entry)) ? active.ceilingEntry(pruner.next(rank)) : active.higherEntry(rank);
                 }
                 int off = pool.intern(buf, len);
                 if (off != prevOff) {
@@ -118,13 +130,15 @@ final class IntervalMap {
         }
 
         private static void insert(TreeMap<Integer, int[]> active, int entry) {
-            int[] v = active.get(entry >>> 1);
-            if (v != null) v[1]++; else active.put(entry >>> 1, new int[] {entry, 1});
+            int rank = CandidatePool.rank(entry);
+            int[] v = active.get(rank);
+            if (v != null) v[1]++; else active.put(rank, new int[] {entry, 1});
         }
 
         private static void remove(TreeMap<Integer, int[]> active, int entry) {
-            int[] v = active.get(entry >>> 1);
-            if (--v[1] == 0) active.remove(entry >>> 1);
+            int rank = CandidatePool.rank(entry);
+            int[] v = active.get(rank);
+            if (--v[1] == 0) active.remove(rank);
         }
     }
 }

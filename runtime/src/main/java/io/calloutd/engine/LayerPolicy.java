@@ -16,22 +16,46 @@ final class LayerPolicy {
     final CompiledFilter[] ranked;
     /** First rank after the sublayer of each rank: where arbitration resumes once that sublayer has decided. */
     final int[] sublayerEnd;
+    /** First rank of each sublayer, ascending, then the filter count: small, so it stays in cache. */
+    private final int[] sublayerStarts;
     final FilterIndex index;
-    /** Per rank: the filter's action, flattened so that a decision needs no walk to the {@link Filter}. */
-    final byte[] kind;
     final ConditionTable conditions;
+    /** Highest rank of a callout filter, -1 if none: below it a hard decision ends arbitration early. */
+    final int lastCallout;
     final long generation;
 
     private LayerPolicy(CompiledFilter[] ranked, int[] sublayerEnd, long generation) {
         this.ranked = ranked;
         this.sublayerEnd = sublayerEnd;
-        this.index = FilterIndex.build(ranked, sublayerEnd);
+        int subs = 0;
+        for (int r = 0; r < ranked.length; r = sublayerEnd[r]) subs++;
+        sublayerStarts = new int[subs + 1];
+        for (int r = 0, i = 0; r < ranked.length; r = sublayerEnd[r]) sublayerStarts[i++] = r;
+        sublayerStarts[subs] = ranked.length;
+        byte[] kind = new byte[ranked.length];
+        int last = -1;
+        for (int r = 0; r < ranked.length; r++) {
+            kind[r] = kindOf(ranked[r].filter);
+            if (kind[r] == CALLOUT) last = r;
+        }
+        this.lastCallout = last;
+        this.index = FilterIndex.build(ranked, kind, sublayerEnd); // list entries carry the kind
         this.conditions = new ConditionTable(ranked);
-        this.kind = new byte[ranked.length];
-        for (int r = 0; r < ranked.length; r++) kind[r] = kindOf(ranked[r].filter);
         this.generation = generation;
     }
 
+    /** First rank after the sublayer of {@code rank} ({@link #sublayerEnd} without a look into a per-rank array). */
+    int nextSublayer(int rank) {
+        int[] s = sublayerStarts;
+        int lo = 0, hi = s.length - 1; // smallest start > rank: s[hi] = ranked.length > rank
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (s[mid] > rank) hi = mid; else lo = mid + 1;
+        }
+        return s[lo];
+    }
+
+    /** Filter kinds, as carried by list entries ({@link CandidatePool}). */
     static final byte PERMIT = 0, PERMIT_CLEARING = 1, BLOCK = 2, CALLOUT = 3;
 
     private static byte kindOf(Filter f) {

@@ -7,20 +7,19 @@ package io.calloutd.engine;
  * to the first certain decider: their length no longer grows with the number of filters sharing a key.
  */
 final class ListPruner {
-    private final boolean[] decides;
+    private final byte[] kind;
     private final int[] sublayerEnd;
 
-    ListPruner(CompiledFilter[] ranked, int[] sublayerEnd) {
+    ListPruner(byte[] kind, int[] sublayerEnd) {
+        this.kind = kind;
         this.sublayerEnd = sublayerEnd;
-        decides = new boolean[ranked.length];
-        for (int r = 0; r < ranked.length; r++) {
-            FilterAction a = ranked[r].filter.action();
-            decides[r] = a == FilterAction.PERMIT || a == FilterAction.BLOCK;
-        }
     }
 
     /** True if an entry for {@code rank} ends its sublayer within a list. */
-    boolean closes(int rank, boolean certain) { return certain && decides[rank]; }
+    boolean closes(int rank, boolean certain) { return certain && kind[rank] != LayerPolicy.CALLOUT; }
+
+    /** The list entry for {@code rank}. */
+    int entry(int rank, boolean certain) { return CandidatePool.entry(rank, kind[rank], certain); }
 
     /** First rank of the next sublayer after {@code rank}'s. */
     int next(int rank) { return sublayerEnd[rank]; }
@@ -33,9 +32,9 @@ final class ListPruner {
 
         void add(int rank, boolean certain) {
             if (rank < closedUntil) return; // its sublayer already has a certain decider in this list
-            if (n > 0 && a[n - 1] >>> 1 == rank) return;
+            if (n > 0 && CandidatePool.rank(a[n - 1]) == rank) return;
             if (n == a.length) a = java.util.Arrays.copyOf(a, n * 2);
-            a[n++] = CandidatePool.entry(rank, certain);
+            a[n++] = entry(rank, certain);
             if (closes(rank, certain)) closedUntil = next(rank);
         }
 

@@ -5,17 +5,20 @@ import java.util.Random;
 /**
  * Random conditions and packets aimed at the index shapes (M-24): prefixes of every length (/0../32, /0../128),
  * non-contiguous masks, single values and ranges with edge bounds (0, max, ±1), &lt; &le; &gt; &ge;, NOT_EQUAL,
+ * IP_LENGTH ranges (scored against the [0, 1500] domain, so they compete with port ranges for the index),
  * EMPTY values, and ORs of several conditions on one field. Values are drawn near a few anchors so that packets
  * fall on both sides of every bound.
  */
 final class IndexShapes implements IndexPropertyTest.Generator {
     private static final int[] PORTS = {0, 1, 53, 80, 255, 256, 443, 1023, 1024, 8080, 65534, 65535};
     private static final int[] PROTOS = {0, 1, 6, 17, 254, 255};
+    /** IP lengths around the [0, 1500] domain the index scores length ranges against, and beyond it. */
+    private static final int[] LENGTHS = {0, 40, 576, 1500, 1501, 9000, 65535};
     private static final int[] V4 = {0, 0xC6120001, 0xC6120100, 0xC6130002, 0x0A000001, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF};
     private static final long[] V6HI = {0, 0xFD00_0000_0000_0001L, 0xFD00_0000_0000_0002L, -1L};
     private static final long[] V6LO = {0, 1L, 0x8000_0000_0000_0000L, -1L};
     private static final Field[] FIELDS = {Field.IP_PROTOCOL, Field.IP_REMOTE_PORT, Field.IP_LOCAL_PORT,
-            Field.IP_REMOTE_ADDRESS, Field.IP_LOCAL_ADDRESS, Field.FLAGS};
+            Field.IP_REMOTE_ADDRESS, Field.IP_LOCAL_ADDRESS, Field.FLAGS, Field.IP_LENGTH};
 
     @Override public Condition condition(Random rnd, Layer layer) {
         return conditionOn(rnd, layer, FIELDS[rnd.nextInt(FIELDS.length)]);
@@ -27,6 +30,7 @@ final class IndexShapes implements IndexPropertyTest.Generator {
             case IP_PROTOCOL: return integer(rnd, f, 255, near(rnd, PROTOS[rnd.nextInt(PROTOS.length)], 255));
             case IP_REMOTE_PORT:
             case IP_LOCAL_PORT: return integer(rnd, f, 65535, near(rnd, PORTS[rnd.nextInt(PORTS.length)], 65535));
+            case IP_LENGTH: return integer(rnd, f, 65535, near(rnd, LENGTHS[rnd.nextInt(LENGTHS.length)], 65535));
             case FLAGS: return integer(rnd, f, 0xFFFF_FFFFL, rnd.nextInt(4) == 0 ? rnd.nextInt() & 0xFFFF_FFFFL : rnd.nextInt(8));
             default: return layer.isV6() ? v6(rnd, f) : v4(rnd, f);
         }
@@ -88,6 +92,9 @@ final class IndexShapes implements IndexPropertyTest.Generator {
         if (rnd.nextInt(10) > 0) in.setUint16(Field.IP_REMOTE_PORT, (int) port(rnd));
         if (rnd.nextInt(10) > 0) in.setUint16(Field.IP_LOCAL_PORT, (int) port(rnd));
         if (rnd.nextInt(10) > 0) in.setUint32(Field.FLAGS, rnd.nextInt(4) == 0 ? rnd.nextInt() : rnd.nextInt(8));
+        if (rnd.nextInt(10) > 0) {
+            in.setUint16(Field.IP_LENGTH, rnd.nextBoolean() ? 40 + rnd.nextInt(1461) : (int) near(rnd, LENGTHS[rnd.nextInt(LENGTHS.length)], 65535));
+        }
         for (Field f : new Field[] {Field.IP_REMOTE_ADDRESS, Field.IP_LOCAL_ADDRESS}) {
             if (rnd.nextInt(10) == 0) continue;
             if (layer.isV6()) {
