@@ -19,7 +19,7 @@ final class TsharkPackets {
     private static final String[] FIELDS = {"ip.src", "ip.dst", "ip.proto", "udp.srcport", "udp.dstport", "tcp.srcport",
         "tcp.dstport", "tcp.len", "tcp.seq_raw", "tcp.flags.syn", "tcp.flags.ack", "icmp.type", "udp.payload",
         "frame.comment", "_ws.malformed", "ip.checksum.status", "udp.checksum.status", "tcp.checksum.status",
-        "ip.len", "ip.hdr_len", "udp.checksum", "tcp.checksum"};
+        "ip.len", "ip.hdr_len", "udp.checksum", "tcp.checksum", "icmp.checksum.status"};
 
     private TsharkPackets() { }
 
@@ -55,6 +55,7 @@ final class TsharkPackets {
             assertThat(f).as(line).hasSize(FIELDS.length);
             assertThat(f[14]).as("malformed: " + line).isEmpty();
             assertThat(f[15]).as("ip.checksum.status in " + line).isEqualTo("1");
+            assertThat(f[22]).as("icmp.checksum.status in " + line).isIn("", "1"); // ICMP is never offloaded
             int proto = Integer.parseInt(f[2]);
             boolean udp = proto == 17;
             boolean partial = false;
