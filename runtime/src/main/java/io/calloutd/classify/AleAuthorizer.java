@@ -109,6 +109,7 @@ final class AleAuthorizer {
             Verdict v = ind.classify(auth, ConditionFlags.IS_REAUTHORIZE | redirect.redirectedFlags(flow));
             ind.in.setEmpty(Field.REAUTHORIZE_REASON);
             ind.meta.reauthorizeReason = 0;
+            ind.report(NetEventType.REAUTHORIZE, v);
             if (v == Verdict.BLOCK) {
                 counters.reauthorizationBlocks.increment();
                 return Verdict.BLOCK; // the flow stays unauthorized: its next packet is reauthorized again
@@ -156,6 +157,9 @@ final class AleAuthorizer {
                 return rejectNewFlow(flow);
             }
         }
+        // A pend-classify's final decision was not a classification of this walk: its filter is the pending callout's.
+        boolean decidedByPend = resume != null && first == 2 && resume.finalAction != null;
+        ind.reportAllow(auth, decidedByPend ? resume.filterId : ind.result.filterId());
         flows.markAuthorized(flow, ind.result.generation());
         return Verdict.PERMIT;
     }
@@ -191,11 +195,11 @@ final class AleAuthorizer {
         if (security) {
             counters.flowsKilled.increment();
             flows.kill(flow);
-            ind.report(NetEventType.CONNECTION_KILLED);
+            ind.report(NetEventType.CONNECTION_KILLED, Verdict.BLOCK);
             return Verdict.BLOCK;
         }
         counters.establishedPolicyWarnings.increment();
-        ind.report(NetEventType.POLICY_WARNING);
+        ind.report(NetEventType.POLICY_WARNING, Verdict.PERMIT);
         return Verdict.PERMIT;
     }
 }

@@ -94,11 +94,24 @@ final class Indication {
         }
     }
 
-    void report(NetEventType type) {
+    /** Reports the last classification's layer, filter and reason as an event of {@code type} with {@code verdict}. */
+    void report(NetEventType type, Verdict verdict) {
+        report(type, result.layer(), result.filterId(), verdict);
+    }
+
+    /** Reports an event when the sink takes its type; allocates only then. */
+    void report(NetEventType type, Layer layer, long filterId, Verdict verdict) {
         NetEventSink sink = engine.config().netEvents();
         if (sink.accepts(type)) {
-            sink.onEvent(new NetEvent(System.currentTimeMillis(), type, result.layer(), result.filterId(),
-                    result.reason(), 0, in.describe()));
+            sink.onEvent(new NetEvent(engine.config().clockMillis().getAsLong(), type, layer, filterId,
+                    result.reason(), 0, in.describe(), verdict));
+        }
+    }
+
+    /** A CLASSIFY_ALLOW for a flow {@code layer} permitted; a volatile read and nothing else while allow events are off. */
+    void reportAllow(Layer layer, long filterId) {
+        if (engine.collectsAllowEvents()) {
+            report(NetEventType.CLASSIFY_ALLOW, layer, filterId, Verdict.PERMIT);
         }
     }
 

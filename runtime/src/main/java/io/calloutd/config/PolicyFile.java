@@ -60,8 +60,16 @@ public record PolicyFile(String mode, Interfaces interfaces, Limits limits, ApiS
      * @param capacity     in-memory event ring size
      * @param collect      whether events are collected at all (default true)
      * @param captureDrops blocked packets copied to a rotating pcapng file; absent = none
+     * @param allow        also report CLASSIFY_ALLOW, one event per flow an ALE authorization permits (default false;
+     *                     WFP's CLASSIFY_ALLOW keyword); follows reloads
      */
-    public record NetEventSettings(String log, Integer capacity, Boolean collect, CaptureSettings captureDrops) { }
+    public record NetEventSettings(String log, Integer capacity, Boolean collect, CaptureSettings captureDrops,
+                                   Boolean allow) {
+        /** True when {@code allow} is set to true in {@code file}. */
+        public static boolean allowEvents(PolicyFile file) {
+            return file.netEvents() != null && Boolean.TRUE.equals(file.netEvents().allow());
+        }
+    }
 
     /**
      * @param file     pcapng file (rotated copies file.1, file.2 ...)

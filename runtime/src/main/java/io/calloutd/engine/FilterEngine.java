@@ -27,6 +27,7 @@ public final class FilterEngine {
     private final State state = new State();
     private volatile LayerPolicy[] policies;
     private volatile FilterChangeListener filterListener = FilterChangeListener.NONE;
+    private volatile boolean allowEvents;
 
     /** An engine with {@link EngineConfig#defaults()}. */
     public FilterEngine() {
@@ -251,6 +252,15 @@ public final class FilterEngine {
 
     /** Policy generation of a layer; bumped by every committed change touching it. */
     public long generation(Layer layer) { return policies[layer.ordinal()].generation; }
+
+    /**
+     * Turns {@link NetEventType#CLASSIFY_ALLOW} events on or off (WFP's CLASSIFY_ALLOW net event keyword, §8.7; off by
+     * default because every permitted flow then costs an event).
+     */
+    public void collectAllowEvents(boolean on) { allowEvents = on; }
+
+    /** True while {@link NetEventType#CLASSIFY_ALLOW} events are collected. */
+    public boolean collectsAllowEvents() { return allowEvents; }
 
     /** The configuration. */
     public EngineConfig config() { return config; }

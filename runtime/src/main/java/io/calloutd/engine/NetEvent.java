@@ -10,6 +10,14 @@ package io.calloutd.engine;
  * @param reason              why
  * @param overriddenFilterId  for a veto, the filter whose hard permit was overridden; else 0
  * @param packet              short description of the packet's field values
+ * @param verdict             the verdict the event reports (e.g. of a {@link NetEventType#REAUTHORIZE}); null when the
+ *                            type implies it or it is unknown
  */
 public record NetEvent(long timeMillis, NetEventType type, Layer layer, long filterId, DecisionReason reason,
-                       long overriddenFilterId, String packet) { }
+                       long overriddenFilterId, String packet, Verdict verdict) {
+    /** An event whose type implies its verdict (no explicit verdict). */
+    public NetEvent(long timeMillis, NetEventType type, Layer layer, long filterId, DecisionReason reason,
+                    long overriddenFilterId, String packet) {
+        this(timeMillis, type, layer, filterId, reason, overriddenFilterId, packet, null);
+    }
+}

@@ -15,5 +15,13 @@ public enum NetEventType {
     /** A callout's classify exceeded its time budget (M-10). Emitted by the callout runtime. */
     CALLOUT_OVERRUN,
     /** A pended classification was not completed in time; its packet was dropped (§5.2). Emitted by the classifier. */
-    PEND_TIMEOUT
+    PEND_TIMEOUT,
+    /**
+     * An ALE authorization (AUTH_CONNECT / AUTH_RECV_ACCEPT) permitted a new flow ({@code
+     * FWPM_NET_EVENT_TYPE_CLASSIFY_ALLOW}); once per flow. Off by default: only while
+     * {@link FilterEngine#collectAllowEvents(boolean)} is on (the CLASSIFY_ALLOW keyword).
+     */
+    CLASSIFY_ALLOW,
+    /** An authorized flow was reauthorized after a policy change (IS_REAUTHORIZE, reason POLICY_CHANGE); with verdict. */
+    REAUTHORIZE
 }

@@ -50,6 +50,7 @@ public final class JsonViews {
     public static ObjectNode netEvent(NetEvent e) {
         ObjectNode n = Json.object().put("event", "netEvent").put("time", e.timeMillis()).put("type", e.type().name())
                 .put("layer", e.layer().name()).put("filterId", e.filterId()).put("reason", e.reason().name());
+        if (e.verdict() != null) n.put("verdict", e.verdict().name());
         if (e.overriddenFilterId() != 0) n.put("overriddenFilterId", e.overriddenFilterId());
         n.put("packet", e.packet());
         return n;

@@ -23,6 +23,7 @@ public final class ManagementRuntime implements AutoCloseable {
     private final Path configFile;
     private final ConfigLoader loader;
     private final PolicyApplier applier;
+    private final FilterEngine engine;
     private final NetEventHub events;
     private final ManagementService service;
     private final ApiServer api;
@@ -61,8 +62,10 @@ public final class ManagementRuntime implements AutoCloseable {
         this.loader = new ConfigLoader(catalog);
         this.applier = new PolicyApplier(engine, registry);
         this.events = events;
+        this.engine = engine;
         applier.apply(initial);
         PolicyFile pf = initial.file();
+        engine.collectAllowEvents(PolicyFile.NetEventSettings.allowEvents(pf));
         if (pf.netEvents() != null && pf.netEvents().log() != null) {
             NetEventLog.toFile(Path.of(pf.netEvents().log()));
             events.addListener(new NetEventLog());
@@ -95,6 +98,7 @@ public final class ManagementRuntime implements AutoCloseable {
     public String reload() throws ConfigException {
         CompiledPolicy p = loader.load(configFile);
         applier.apply(p);
+        engine.collectAllowEvents(PolicyFile.NetEventSettings.allowEvents(p.file()));
         return "applied " + configFile + ": " + p.sublayers().size() + " sublayers, " + p.callouts().size()
                 + " callouts, " + p.filters().size() + " filters";
     }
