@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class BasicInjectionCalloutTest {
     static final String HOST = "198.18.1.2", PEER = "198.18.2.2";
 
-    final CalloutTestPath path = CalloutTestPath.builder().pending(false).build();
+    final CalloutTestPath path = CalloutTestPath.create();
     BasicInjectionCallout callout;
 
     @AfterEach

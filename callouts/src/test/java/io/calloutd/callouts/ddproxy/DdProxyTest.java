@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** ddproxy (§7.2) on real packets through the real pipeline: checks 70 and 40. */
 class DdProxyTest {
     static final String HOST = "198.18.1.2", A = "198.18.2.100", B = "198.18.2.2";
-    final CalloutTestPath h = CalloutTestPath.builder().pending(false).build();
+    final CalloutTestPath h = CalloutTestPath.create();
     /** Every classification's layer, in order. */
     final List<Layer> layers = new ArrayList<>();
 

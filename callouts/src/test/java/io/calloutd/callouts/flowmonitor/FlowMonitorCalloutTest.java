@@ -33,7 +33,7 @@ class FlowMonitorCalloutTest {
     static final byte[] REQUEST = "GET /index.html HTTP/1.1\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
 
-    final CalloutTestPath path = CalloutTestPath.builder().pending(false).build();
+    final CalloutTestPath path = CalloutTestPath.create();
     final List<byte[]> out = new ArrayList<>(), in = new ArrayList<>();
     FlowMonitorCallout monitor;
 

@@ -31,7 +31,7 @@ class InspectCalloutTest {
     static final byte[] REQUEST = "GET / HTTP/1.1\r\nHost: r\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".getBytes(StandardCharsets.US_ASCII);
 
-    final CalloutTestPath path = CalloutTestPath.builder().pending(false).build();
+    final CalloutTestPath path = CalloutTestPath.create();
     InspectCallout inspect;
 
     @AfterEach

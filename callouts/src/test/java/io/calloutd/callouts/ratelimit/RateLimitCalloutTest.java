@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitCalloutTest {
     static final String HOST = "198.18.1.2", A = "198.18.2.2", B = "198.18.2.3";
     final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    final CalloutTestPath path = CalloutTestPath.builder().pending(false).build();
+    final CalloutTestPath path = CalloutTestPath.create();
 
     @AfterEach
     void close() {

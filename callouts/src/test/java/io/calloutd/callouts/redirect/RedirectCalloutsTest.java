@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** connect-redirect and bind-redirect from their factories, on real packets through the real pipeline. */
 class RedirectCalloutsTest {
     static final String HOST = "198.18.1.2", DEST = "198.18.2.2", PROXY = "198.18.1.5";
-    final CalloutTestPath h = CalloutTestPath.builder().pending(false).build();
+    final CalloutTestPath h = CalloutTestPath.create();
 
     @AfterEach
     void close() {

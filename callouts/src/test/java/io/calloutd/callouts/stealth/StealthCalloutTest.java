@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Stealth: the host's RST / ICMP port unreachable for closed ports never leaves the gateway (checks 53, 54). */
 class StealthCalloutTest {
     static final String HOST = "198.18.1.2", PEER = "198.18.2.2";
-    final CalloutTestPath path = CalloutTestPath.builder().pending(false).build();
+    final CalloutTestPath path = CalloutTestPath.create();
 
     @AfterEach
     void close() {

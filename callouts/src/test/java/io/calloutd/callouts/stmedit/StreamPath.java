@@ -26,7 +26,7 @@ import org.pcap4j.packet.namednumber.TcpPort;
 final class StreamPath implements AutoCloseable {
     static final String HOST = "198.18.1.2", PEER = "198.18.2.2";
     static final int PEER_PORT = 50000, PEER_ISN = 7000, HOST_ISN = 3000;
-    final CalloutTestPath kit = CalloutTestPath.builder().interfaceIndex(3).pending(false).build();
+    final CalloutTestPath kit = CalloutTestPath.create();
     final List<CalloutInstance> instances = new ArrayList<>();
 
     /** Creates an stmedit instance from {@code params} and adds a STREAM_V4 filter for it in {@code sublayer}. */
