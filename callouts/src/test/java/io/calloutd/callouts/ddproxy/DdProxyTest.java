@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.calloutd.callout.CalloutParams;
 import io.calloutd.testkit.CalloutTestPath;
-import io.calloutd.callouts.Packets;
+import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.Condition;
 import io.calloutd.engine.Direction;
 import io.calloutd.engine.Field;

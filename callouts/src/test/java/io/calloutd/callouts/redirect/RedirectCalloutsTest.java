@@ -1,13 +1,13 @@
 package io.calloutd.callouts.redirect;
 
-import static io.calloutd.callouts.Packets.ACK;
-import static io.calloutd.callouts.Packets.SYN;
+import static io.calloutd.callouts.testkit.Packets.ACK;
+import static io.calloutd.callouts.testkit.Packets.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.calloutd.callout.CalloutParams;
 import io.calloutd.testkit.CalloutTestPath;
-import io.calloutd.callouts.Packets;
+import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
 import io.calloutd.packet.IpProtocols;
