@@ -1,6 +1,5 @@
 package io.calloutd.classify;
 
-import io.calloutd.testkit.CalloutTestPath;
 import static io.calloutd.flow.FlowPackets.ACK;
 import static io.calloutd.flow.FlowPackets.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +19,7 @@ import io.calloutd.engine.IncomingValues;
 import io.calloutd.engine.Layer;
 import io.calloutd.flow.Flow;
 import io.calloutd.flow.FlowPackets;
+import io.calloutd.testkit.CalloutTestPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,6 +1,5 @@
 package io.calloutd.classify;
 
-import io.calloutd.testkit.CalloutTestPath;
 import static io.calloutd.flow.FlowPackets.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +23,7 @@ import io.calloutd.engine.NetEventType;
 import io.calloutd.engine.Sublayer;
 import io.calloutd.engine.ValueType;
 import io.calloutd.flow.FlowPackets;
+import io.calloutd.testkit.CalloutTestPath;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.calloutd.classify;
 
-import io.calloutd.testkit.CalloutTestPath;
 import static io.calloutd.flow.FlowPackets.ACK;
 import static io.calloutd.flow.FlowPackets.RST;
 import static io.calloutd.flow.FlowPackets.SYN;
@@ -26,6 +25,7 @@ import io.calloutd.engine.IncomingValues;
 import io.calloutd.engine.Layer;
 import io.calloutd.engine.NetEventType;
 import io.calloutd.flow.FlowPackets;
+import io.calloutd.testkit.CalloutTestPath;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

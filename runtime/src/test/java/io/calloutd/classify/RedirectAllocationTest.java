@@ -1,6 +1,5 @@
 package io.calloutd.classify;
 
-import io.calloutd.testkit.CalloutTestPath;
 import static io.calloutd.flow.FlowPackets.ACK;
 import static io.calloutd.flow.FlowPackets.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +13,7 @@ import io.calloutd.packet.ParsedPacket;
 import io.calloutd.pipeline.Direction;
 import io.calloutd.redirect.ConnectRequest;
 import io.calloutd.redirect.RedirectHandle;
+import io.calloutd.testkit.CalloutTestPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.lang.management.ManagementFactory;

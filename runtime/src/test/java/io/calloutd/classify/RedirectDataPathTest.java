@@ -1,6 +1,5 @@
 package io.calloutd.classify;
 
-import io.calloutd.testkit.CalloutTestPath;
 import static io.calloutd.flow.FlowPackets.ACK;
 import static io.calloutd.flow.FlowPackets.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +19,7 @@ import io.calloutd.redirect.ConnectRequest;
 import io.calloutd.redirect.RedirectHandle;
 import io.calloutd.redirect.RedirectRecords;
 import io.calloutd.redirect.RedirectState;
+import io.calloutd.testkit.CalloutTestPath;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

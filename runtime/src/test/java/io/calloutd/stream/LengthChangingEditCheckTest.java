@@ -1,6 +1,5 @@
 package io.calloutd.stream;
 
-import io.calloutd.testkit.CalloutTestPath;
 import static io.calloutd.stream.Segs.ACK;
 import static io.calloutd.stream.Segs.FIN;
 import static io.calloutd.stream.Segs.HOST;
@@ -18,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.calloutd.engine.FilterAction;
 import io.calloutd.stream.Segs.Seg;
+import io.calloutd.testkit.CalloutTestPath;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

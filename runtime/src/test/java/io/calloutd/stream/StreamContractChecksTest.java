@@ -1,6 +1,5 @@
 package io.calloutd.stream;
 
-import io.calloutd.testkit.CalloutTestPath;
 import static io.calloutd.stream.Segs.ACK;
 import static io.calloutd.stream.Segs.FIN;
 import static io.calloutd.stream.Segs.HOST_ISN;
@@ -18,6 +17,7 @@ import io.calloutd.engine.ClassifyOut;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Sublayer;
 import io.calloutd.stream.Segs.Seg;
+import io.calloutd.testkit.CalloutTestPath;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

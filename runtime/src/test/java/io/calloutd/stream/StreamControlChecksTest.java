@@ -1,6 +1,5 @@
 package io.calloutd.stream;
 
-import io.calloutd.testkit.CalloutTestPath;
 import static io.calloutd.stream.Segs.ACK;
 import static io.calloutd.stream.Segs.FIN;
 import static io.calloutd.stream.Segs.HOST_ISN;
@@ -17,6 +16,7 @@ import io.calloutd.callout.CalloutStatus;
 import io.calloutd.engine.ClassifyOut;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.stream.Segs.Seg;
+import io.calloutd.testkit.CalloutTestPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

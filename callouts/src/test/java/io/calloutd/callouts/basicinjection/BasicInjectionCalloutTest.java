@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.calloutd.callout.RegisteredCallout;
-import io.calloutd.testkit.CalloutTestPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
 import io.calloutd.fragment.FragmentationResult;
 import io.calloutd.fragment.Fragmenter;
+import io.calloutd.testkit.CalloutTestPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.calloutd.callout.CalloutParams;
-import io.calloutd.testkit.CalloutTestPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.Condition;
 import io.calloutd.engine.Direction;
@@ -22,6 +21,7 @@ import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
 import io.calloutd.engine.Value;
 import io.calloutd.packet.IpProtocols;
+import io.calloutd.testkit.CalloutTestPath;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.calloutd.testkit.CalloutTestPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
+import io.calloutd.testkit.CalloutTestPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,11 +4,11 @@ import static io.calloutd.callouts.testkit.Packets.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.calloutd.testkit.CalloutTestPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.Field;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
+import io.calloutd.testkit.CalloutTestPath;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.calloutd.callout.CalloutParams;
-import io.calloutd.testkit.CalloutTestPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
 import io.calloutd.packet.IpProtocols;
 import io.calloutd.redirect.RedirectRecords;
 import io.calloutd.redirect.RedirectRegistry;
+import io.calloutd.testkit.CalloutTestPath;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.UUID;
