@@ -19,6 +19,7 @@ import io.calloutd.engine.IncomingValues;
 import io.calloutd.engine.Layer;
 import io.calloutd.flow.Flow;
 import io.calloutd.flow.FlowPackets;
+import io.calloutd.testkit.CalloutTestPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -37,7 +38,7 @@ import org.pcap4j.packet.UdpPacket;
  */
 class CalloutDataPathTest {
     static final String HOST = "198.18.1.2", PEER = "198.18.2.2";
-    final CalloutHarness h = new CalloutHarness();
+    final CalloutTestPath h = CalloutTestPath.create();
 
     @AfterEach
     void close() {
@@ -58,13 +59,13 @@ class CalloutDataPathTest {
     };
 
     private void exchange() {
-        h.out(OUT[0]);
-        h.in(IN[0]);
-        h.out(OUT[1]);
-        h.out(OUT[2]);
-        h.in(IN[1]);
-        h.out(OUT[3]);
-        h.in(IN[2]);
+        h.outbound(OUT[0]);
+        h.inbound(IN[0]);
+        h.outbound(OUT[1]);
+        h.outbound(OUT[2]);
+        h.inbound(IN[1]);
+        h.outbound(OUT[3]);
+        h.inbound(IN[2]);
     }
 
     /** One indication as an inline inspection callout saw it. */
@@ -74,7 +75,7 @@ class CalloutDataPathTest {
     void inlineInspectionSeesEveryPacketAtItsLayersAndNeverChangesIt() throws Exception {
         List<Seen> seen = new ArrayList<>();
         InjectionHandle handle = h.handle(InjectionHandle.TRANSPORT);
-        h.callout((in, ctx, f, out) -> {
+        h.register((in, ctx, f, out) -> {
             // At STREAM the layer data is the stream I/O packet (io.calloutd.stream.StreamCalloutIo), not a packet view.
             PacketView v = ctx.layerData() instanceof PacketView pv ? pv : null;
             assertThat(ctx.layer() != Layer.STREAM_V4 || ctx.layerData() instanceof io.calloutd.stream.StreamCalloutIo).isTrue();
@@ -85,8 +86,8 @@ class CalloutDataPathTest {
 
         exchange();
 
-        assertThat(h.injector.sent).containsExactly(OUT);
-        assertThat(h.injector.received).containsExactly(IN);
+        assertThat(h.sent()).containsExactly(OUT);
+        assertThat(h.received()).containsExactly(IN);
         // Outbound transport: data at the transport header (20 bytes in); inbound transport: at the payload.
         assertThat(seen).filteredOn(s -> s.layer() == Layer.OUTBOUND_TRANSPORT_V4).hasSize(4)
                 .allSatisfy(s -> assertThat(s.dataOffset()).isEqualTo(20)).allSatisfy(s -> assertThat(s.hasFlow()).isFalse());
@@ -100,8 +101,8 @@ class CalloutDataPathTest {
         assertThat(seen).filteredOn(s -> s.layer() == Layer.STREAM_V4).hasSize(2) // the two segments with payload
                 .allSatisfy(s -> assertThat(s.hasFlow()).isTrue()).allSatisfy(s -> assertThat(s.dataOffset()).isEqualTo(-1));
         assertThat(seen).extracting(Seen::state).containsOnly(InjectionState.NOT_INJECTED);
-        assertThat(h.counters.injectionsAccepted()).isZero();
-        assertThat(h.counters.unaccounted()).isZero();
+        assertThat(h.counters().injectionsAccepted()).isZero();
+        assertThat(h.counters().unaccounted()).isZero();
     }
 
     /** Out-of-band inspection (§7.1 inspect): clone, BLOCK+ABSORB, reinject the clone unchanged from a worker. */
@@ -165,24 +166,24 @@ class CalloutDataPathTest {
 
     @Test
     void outOfBandInspectionDeliversEveryPacketOnceUnchangedWithoutLooping() throws Exception {
-        OutOfBandInspection oob = new OutOfBandInspection(h.handle(InjectionHandle.TRANSPORT), h.runtime.deferredWork());
-        RegisteredCallout reg = h.callout(oob, FilterAction.CALLOUT_TERMINATING,
+        OutOfBandInspection oob = new OutOfBandInspection(h.handle(InjectionHandle.TRANSPORT), h.runtime().deferredWork());
+        RegisteredCallout reg = h.register(oob, FilterAction.CALLOUT_TERMINATING,
                 Layer.OUTBOUND_TRANSPORT_V4, Layer.INBOUND_TRANSPORT_V4);
         // Each packet waits for its reinjection before the next is sent, as a real peer would.
         for (int i = 0; i < 7; i++) {
             int[] order = {0, -1, 1, 2, -2, 3, -3};
             int k = order[i];
             if (k >= 0) {
-                h.out(OUT[k]);
+                h.outbound(OUT[k]);
             } else {
-                h.in(IN[-k - 1]);
+                h.inbound(IN[-k - 1]);
             }
             int expected = i + 1;
             assertThat(h.runPacketThreadUntil(() -> oob.completions.get() == expected, 5000)).isTrue();
         }
 
-        assertThat(h.injector.sent).containsExactly(OUT); // exactly once each, byte-identical
-        assertThat(h.injector.received).containsExactly(IN);
+        assertThat(h.sent()).containsExactly(OUT); // exactly once each, byte-identical
+        assertThat(h.received()).containsExactly(IN);
         assertThat(oob.absorbed).hasValue(7);
         assertThat(oob.failures).hasValue(0);
         // Each packet: once as the original, once as its own reinjection (check 31), never a third time.
@@ -190,11 +191,11 @@ class CalloutDataPathTest {
         assertThat(oob.states).filteredOn(InjectionState.INJECTED_BY_SELF::equals).hasSize(7);
         assertThat(oob.states).filteredOn(InjectionState.NOT_INJECTED::equals).hasSize(7);
         assertThat(reg.timing().invocations()).isEqualTo(14);
-        assertThat(h.counters.injectionsAccepted()).isEqualTo(7);
-        assertThat(h.counters.injectedOut()).isEqualTo(7);
-        assertThat(h.counters.dropsByVerdict()).isEqualTo(7); // the absorbed originals
-        assertThat(h.counters.unaccounted()).isZero();
-        assertThat(h.runtime.injector().deferredInjections()).isZero(); // injected from the worker, not classify
+        assertThat(h.counters().injectionsAccepted()).isEqualTo(7);
+        assertThat(h.counters().injectedOut()).isEqualTo(7);
+        assertThat(h.counters().dropsByVerdict()).isEqualTo(7); // the absorbed originals
+        assertThat(h.counters().unaccounted()).isZero();
+        assertThat(h.runtime().injector().deferredInjections()).isZero(); // injected from the worker, not classify
     }
 
     @Test
@@ -202,7 +203,7 @@ class CalloutDataPathTest {
         InjectionHandle handle = h.handle(InjectionHandle.TRANSPORT);
         AtomicInteger completions = new AtomicInteger();
         List<Boolean> onStack = new ArrayList<>();
-        h.callout((in, ctx, filter, out) -> {
+        h.register((in, ctx, filter, out) -> {
             PacketView v = (PacketView) ctx.layerData();
             if (handle.state(v).isSelf()) {
                 out.permit();
@@ -236,13 +237,13 @@ class CalloutDataPathTest {
         byte[] original = FlowPackets.udp(PEER, 7000, HOST, 4000, 80); // not 53: pcap4j would decode DNS
         // A reply on an authorized flow: the first packet of an inbound flow is flagged ALE_CLASSIFY_REQUIRED and may
         // not be transport-receive injected from the transport layer (check 47).
-        h.out(FlowPackets.udp(HOST, 4000, PEER, 7000, 10));
-        h.in(original);
+        h.outbound(FlowPackets.udp(HOST, 4000, PEER, 7000, 10));
+        h.inbound(original);
 
         assertThat(completions).hasValue(1); // inline: completed when the packet thread finished the packet
         assertThat(onStack).containsExactly(false);
-        assertThat(h.injector.received).hasSize(1);
-        byte[] got = h.injector.received.get(0);
+        assertThat(h.received()).hasSize(1);
+        byte[] got = h.received().get(0);
         byte[] expected = original.clone();
         expected[28] ^= 0x42;
         assertThat(ByteBufUtil.hexDump(got).substring(0, 52)).isEqualTo(ByteBufUtil.hexDump(expected).substring(0, 52));
@@ -254,9 +255,9 @@ class CalloutDataPathTest {
         UdpPacket u = ip.get(UdpPacket.class);
         assertThat(u.hasValidChecksum(ip.getHeader().getSrcAddr(), ip.getHeader().getDstAddr(), false)).as(ByteBufUtil.hexDump(got) + " vs " + ByteBufUtil.hexDump(original)).isTrue();
         assertThat(java.util.Arrays.copyOfRange(got, 30, got.length)).isEqualTo(java.util.Arrays.copyOfRange(original, 30, original.length));
-        assertThat(h.counters.injectedOut()).isEqualTo(1);
-        assertThat(h.counters.injectedBlocked()).isZero();
-        assertThat(h.counters.unaccounted()).isZero();
+        assertThat(h.counters().injectedOut()).isEqualTo(1);
+        assertThat(h.counters().injectedBlocked()).isZero();
+        assertThat(h.counters().unaccounted()).isZero();
     }
 
     /** Direct buffers whose data starts 3 bytes past an aligned address, as a clone in a composite or slice may. */
@@ -274,7 +275,7 @@ class CalloutDataPathTest {
     void anInboundPacketTurnedIntoTheSendPathLeavesWithAlignedContiguousHeaders() throws Exception {
         InjectionHandle handle = h.handle(InjectionHandle.NETWORK);
         List<Long> cloneAlignment = new ArrayList<>();
-        h.callout((in, ctx, filter, out) -> {
+        h.register((in, ctx, filter, out) -> {
             PacketView v = (PacketView) ctx.layerData();
             if (handle.state(v).isSelf() || !out.hasWriteRight()) {
                 return;
@@ -301,12 +302,12 @@ class CalloutDataPathTest {
             }
         }, FilterAction.CALLOUT_TERMINATING, Layer.INBOUND_IPPACKET_V4);
 
-        h.in(FlowPackets.udp(PEER, 7000, HOST, 4000, 81));
+        h.inbound(FlowPackets.udp(PEER, 7000, HOST, 4000, 81));
 
         assertThat(cloneAlignment).as("the clone really was misaligned").containsExactly(3L);
-        assertThat(h.injector.received).isEmpty();
-        assertThat(h.injector.sent).containsExactly(FlowPackets.udp(HOST, 4000, PEER, 7000, 81));
-        assertThat(h.injector.sentAlignment).as("start address of what the send path got, modulo 8").containsExactly(0L);
-        assertThat(h.counters.headersRebuilt()).isEqualTo(1);
+        assertThat(h.received()).isEmpty();
+        assertThat(h.sent()).containsExactly(FlowPackets.udp(HOST, 4000, PEER, 7000, 81));
+        assertThat(h.injector().sentAlignment()).as("start address of what the send path got, modulo 8").containsExactly(0L);
+        assertThat(h.counters().headersRebuilt()).isEqualTo(1);
     }
 }

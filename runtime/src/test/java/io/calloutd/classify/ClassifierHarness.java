@@ -19,7 +19,7 @@ import io.calloutd.pipeline.Direction;
 import io.calloutd.pipeline.Egress;
 import io.calloutd.pipeline.PacketPipeline;
 import io.calloutd.pipeline.PipelineCounters;
-import io.calloutd.testing.RecordingInjector;
+import io.calloutd.testkit.RecordingInjector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;

@@ -68,8 +68,8 @@ class LayerOrderChecksTest {
         assertThat(h.layers()).containsExactly(OUTBOUND_TRANSPORT_V4, OUTBOUND_IPPACKET_V4);
         // RESOURCE_ASSIGNMENT has no trigger on a TUN: declared unsupported with the reason, not silently absent.
         assertThat(UnsupportedLayer.ALE_RESOURCE_ASSIGNMENT_V4.reason()).contains("bind");
-        assertThat(h.injector.sent).hasSize(2);
-        assertThat(h.injector.received).hasSize(1);
+        assertThat(h.injector.sent()).hasSize(2);
+        assertThat(h.injector.received()).hasSize(1);
     }
 
     @Test
@@ -140,14 +140,14 @@ class LayerOrderChecksTest {
 
         Filter block = h.engine.addFilter(FilterSpec.builder(ALE_AUTH_CONNECT_V4).action(FilterAction.BLOCK)
                 .condition(Condition.eq(Field.IP_REMOTE_PORT, Value.uint16(80))).build());
-        int sentBefore = h.injector.sent.size();
+        int sentBefore = h.injector.sent().size();
         h.out(tcpOut(ACK, 10));
         steps = h.steps();
         assertThat(steps).extracting(ClassifierHarness.Step::layer).containsExactly(ALE_AUTH_CONNECT_V4,
                 ALE_AUTH_CONNECT_V4_DISCARD);
         assertThat(steps.get(0).packetDirection()).isEqualTo(Direction.OUTBOUND);
         assertThat(steps.get(0).filterId()).isEqualTo(block.id());
-        assertThat(h.injector.sent).hasSize(sentBefore);
+        assertThat(h.injector.sent()).hasSize(sentBefore);
         assertThat(h.counters.reauthorizationBlocks()).isEqualTo(1);
         assertThat(h.events.snapshot()).extracting(NetEvent::type, NetEvent::layer, NetEvent::filterId)
                 .contains(org.assertj.core.groups.Tuple.tuple(NetEventType.CLASSIFY_DROP, ALE_AUTH_CONNECT_V4, block.id()));
@@ -162,14 +162,14 @@ class LayerOrderChecksTest {
         // The flow the SYN opened (a TUN cannot know there is no listener) ends with the RST.
         assertThat(h.layers()).containsExactly(INBOUND_TRANSPORT_V4_DISCARD, ALE_ENDPOINT_CLOSURE_V4,
                 OUTBOUND_TRANSPORT_V4, OUTBOUND_IPPACKET_V4);
-        assertThat(h.injector.sent).containsExactly(rst);
+        assertThat(h.injector.sent()).containsExactly(rst);
 
         h.engine.addFilter(FilterSpec.builder(INBOUND_TRANSPORT_V4_DISCARD).action(FilterAction.BLOCK).build());
         h.in(FlowPackets.tcp(PEER, 5556, HOST, 23, SYN, 100, 0, 0));
         h.layers();
         h.out(FlowPackets.tcp(HOST, 23, PEER, 5556, RST | ACK, 0, 101, 0));
         assertThat(h.layers()).containsExactly(INBOUND_TRANSPORT_V4_DISCARD);
-        assertThat(h.injector.sent).hasSize(1);
+        assertThat(h.injector.sent()).hasSize(1);
         assertThat(h.counters.resetsSuppressed()).isEqualTo(1);
     }
 
@@ -182,13 +182,13 @@ class LayerOrderChecksTest {
         h.out(error);
         assertThat(h.layers()).containsExactly(INBOUND_IPPACKET_V4_DISCARD, OUTBOUND_ICMP_ERROR_V4,
                 OUTBOUND_TRANSPORT_V4, OUTBOUND_IPPACKET_V4);
-        assertThat(h.injector.sent).containsExactly(error);
+        assertThat(h.injector.sent()).containsExactly(error);
 
         h.engine.addFilter(FilterSpec.builder(INBOUND_IPPACKET_V4_DISCARD).action(FilterAction.BLOCK)
                 .condition(Condition.eq(Field.IP_PROTOCOL, Value.uint8(17))).build());
         h.out(error);
         assertThat(h.layers()).containsExactly(INBOUND_IPPACKET_V4_DISCARD);
-        assertThat(h.injector.sent).hasSize(1);
+        assertThat(h.injector.sent()).hasSize(1);
         assertThat(h.counters.icmpErrorsSuppressed()).isEqualTo(1);
     }
 
@@ -209,7 +209,7 @@ class LayerOrderChecksTest {
         assertThat(ip.stream().filter(s -> s.flags() == 0).count()).isEqualTo(4);
         assertThat(ip.stream().filter(s -> s.flags() == ConditionFlags.IS_FRAGMENT).count()).isEqualTo(4);
         assertThat(ip.get(8).flags()).isEqualTo(ConditionFlags.IS_REASSEMBLED);
-        assertThat(h.injector.received).hasSize(4); // refragmented as the sender did
+        assertThat(h.injector.received()).hasSize(4); // refragmented as the sender did
     }
 
     @Test
@@ -237,18 +237,18 @@ class LayerOrderChecksTest {
         h.advanceSeconds(1);
         h.in(FlowPackets.udp("198.18.2.77", 7777, HOST, 4000, 10));
         assertThat(h.layers()).containsExactly(INBOUND_IPPACKET_V4, INBOUND_TRANSPORT_V4, DATAGRAM_DATA_V4);
-        assertThat(h.injector.received).hasSize(1);
+        assertThat(h.injector.received()).hasSize(1);
         h.advanceSeconds(2.5); // 3.5 s after the send: still open; inbound traffic does not refresh it
         h.in(FlowPackets.udp("198.18.2.78", 7777, HOST, 4000, 10));
-        assertThat(h.injector.received).hasSize(2);
+        assertThat(h.injector.received()).hasSize(2);
         h.advanceSeconds(1); // 4.5 s: closed
         h.in(FlowPackets.udp("198.18.2.79", 7777, HOST, 4000, 10));
         assertThat(h.layers()).contains(ALE_AUTH_RECV_ACCEPT_V4, ALE_AUTH_RECV_ACCEPT_V4_DISCARD);
-        assertThat(h.injector.received).hasSize(2);
+        assertThat(h.injector.received()).hasSize(2);
         h.out(FlowPackets.udp(HOST, 4000, "239.1.2.3", 5000, 10)); // refresh
         h.advanceSeconds(3);
         h.in(FlowPackets.udp("198.18.2.80", 7777, HOST, 4000, 10));
-        assertThat(h.injector.received).hasSize(3);
+        assertThat(h.injector.received()).hasSize(3);
     }
 
     @Test
@@ -257,7 +257,7 @@ class LayerOrderChecksTest {
                 .condition(Condition.eq(Field.IP_REMOTE_PORT, Value.uint16(80))).build());
         h.out(tcpOut(SYN, 0));
         h.in(tcpIn(SYN | ACK, 0));
-        assertThat(h.injector.received).as("a plain BLOCK at FLOW_ESTABLISHED is not honoured").hasSize(1);
+        assertThat(h.injector.received()).as("a plain BLOCK at FLOW_ESTABLISHED is not honoured").hasSize(1);
         assertThat(h.counters.establishedPolicyWarnings()).isEqualTo(1);
         assertThat(h.events.snapshot()).anySatisfy(e -> {
             assertThat(e.type()).isEqualTo(NetEventType.POLICY_WARNING);
@@ -270,7 +270,7 @@ class LayerOrderChecksTest {
         h.out(FlowPackets.tcp(HOST, 40001, PEER, 81, SYN, 1000, 0, 0));
         h.in(FlowPackets.tcp(PEER, 81, HOST, 40001, SYN | ACK, 5000, 1001, 0));
         h.out(FlowPackets.tcp(HOST, 40001, PEER, 81, ACK, 1001, 5001, 10));
-        assertThat(h.injector.received).as("the SYN-ACK of the killed connection is dropped").hasSize(1);
+        assertThat(h.injector.received()).as("the SYN-ACK of the killed connection is dropped").hasSize(1);
         assertThat(h.counters.flowsKilled()).isEqualTo(1);
         assertThat(h.counters.killedFlowDrops()).isEqualTo(1);
         assertThat(h.events.snapshot()).anySatisfy(e -> {

@@ -25,6 +25,7 @@ import io.calloutd.engine.IncomingValues;
 import io.calloutd.engine.Layer;
 import io.calloutd.engine.NetEventType;
 import io.calloutd.flow.FlowPackets;
+import io.calloutd.testkit.CalloutTestPath;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,20 +47,20 @@ class PendingChecksTest {
     static final byte[] SYNACK_OUT = FlowPackets.tcp(HOST, 22, PEER, 50000, SYN | ACK, 900, 8, 0);
     static final byte[] ACK_IN = FlowPackets.tcp(PEER, 50000, HOST, 22, ACK, 8, 901, 0);
 
-    final CalloutHarness h = new CalloutHarness();
+    final CalloutTestPath h = CalloutTestPath.create();
     /** Every classification: layer, flags and reauthorization reason. */
     final List<String> trace = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void observe() {
-        h.classifier.observer((layer, flags, in, result, meta) -> trace.add(layer + (flags == 0 ? "" : "/" + flags)
+        h.classifier().observer((layer, flags, in, result, meta) -> trace.add(layer + (flags == 0 ? "" : "/" + flags)
                 + (meta.reauthorizeReason() == 0 ? "" : "/reason" + meta.reauthorizeReason())));
     }
 
     @AfterEach
     void close() {
         h.close();
-        assertThat(h.counters.unaccounted()).isZero();
+        assertThat(h.counters().unaccounted()).isZero();
     }
 
     static boolean reauth(IncomingValues in) {
@@ -106,23 +107,23 @@ class PendingChecksTest {
     void check41_pendedConnectIsReauthorizedOnCompletionAndNoSynLeavesBeforeIt() throws Exception {
         PendingConnect c = new PendingConnect();
         c.allow = true;
-        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
+        h.register(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
 
-        h.out(SYN_OUT);
-        h.out(SYN_OUT); // a retransmission while pended: dropped, the pend stands
+        h.outbound(SYN_OUT);
+        h.outbound(SYN_OUT); // a retransmission while pended: dropped, the pend stands
 
-        assertThat(h.injector.sent).isEmpty();
-        assertThat(h.classifier.pendedCount()).isEqualTo(1);
-        assertThat(h.classifier.counters().pendedFlowDrops()).isEqualTo(1);
+        assertThat(h.sent()).isEmpty();
+        assertThat(h.classifier().pendedCount()).isEqualTo(1);
+        assertThat(h.classifier().counters().pendedFlowDrops()).isEqualTo(1);
         assertThat(trace).containsExactly("ALE_BIND_REDIRECT_V4", "ALE_CONNECT_REDIRECT_V4", "ALE_AUTH_CONNECT_V4");
         trace.clear();
         Thread.sleep(50);
-        assertThat(h.injector.sent).isEmpty(); // still nothing without a completion
+        assertThat(h.sent()).isEmpty(); // still nothing without a completion
 
         assertThat(completeFromWorker(() -> c.pended.get().complete())).isEqualTo(CalloutStatus.SUCCESS);
-        assertThat(h.runPacketThreadUntil(() -> h.injector.sent.size() == 1, 5000)).isTrue();
+        assertThat(h.runPacketThreadUntil(() -> h.sent().size() == 1, 5000)).isTrue();
 
-        assertThat(h.injector.sent).containsExactly(SYN_OUT); // byte-identical, once
+        assertThat(h.sent()).containsExactly(SYN_OUT); // byte-identical, once
         assertThat(c.calls).containsExactly("initial", "reauth reason " + ReauthorizeReason.CLASSIFY_COMPLETION);
         int reauth = ConditionFlags.IS_REAUTHORIZE;
         assertThat(trace).containsExactly("ALE_AUTH_CONNECT_V4/" + reauth + "/reason" + ReauthorizeReason.CLASSIFY_COMPLETION,
@@ -130,92 +131,92 @@ class PendingChecksTest {
         assertThat(c.pended.get().complete()).isEqualTo(CalloutStatus.UNSUCCESSFUL); // exactly once
         // The flow is authorized now: the SYN-ACK passes without another ALE classify.
         trace.clear();
-        h.in(SYNACK_IN);
-        assertThat(h.injector.received).containsExactly(SYNACK_IN);
+        h.inbound(SYNACK_IN);
+        assertThat(h.received()).containsExactly(SYNACK_IN);
         assertThat(trace).doesNotContain("ALE_AUTH_CONNECT_V4");
-        assertThat(h.classifier.counters().pendCompletions()).isEqualTo(1);
-        assertThat(h.counters.resumed()).isEqualTo(1);
+        assertThat(h.classifier().counters().pendCompletions()).isEqualTo(1);
+        assertThat(h.counters().resumed()).isEqualTo(1);
     }
 
     @Test
     void check41_deniedOnCompletionTheHeldSynNeverLeaves() throws Exception {
         PendingConnect c = new PendingConnect();
         c.allow = false;
-        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
-        h.out(SYN_OUT);
+        h.register(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
+        h.outbound(SYN_OUT);
         completeFromWorker(() -> c.pended.get().complete());
         assertThat(h.runPacketThreadUntil(() -> c.calls.size() == 2, 5000)).isTrue();
 
-        assertThat(h.injector.sent).isEmpty();
-        assertThat(h.classifier.pendedCount()).isZero();
-        assertThat(h.classifier.counters().authorizationBlocks()).isEqualTo(1);
-        assertThat(h.classifier.flows().size()).isZero(); // aborted: the next SYN is authorized afresh
+        assertThat(h.sent()).isEmpty();
+        assertThat(h.classifier().pendedCount()).isZero();
+        assertThat(h.classifier().counters().authorizationBlocks()).isEqualTo(1);
+        assertThat(h.classifier().flows().size()).isZero(); // aborted: the next SYN is authorized afresh
     }
 
     @Test
     void check41_pendedUdpConnectReleasesTheHeldDatagramAndEstablishesTheFlowAfterCompletion() throws Exception {
         PendingConnect c = new PendingConnect();
         c.allow = true;
-        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
+        h.register(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
         byte[] first = FlowPackets.udp(HOST, 4000, PEER, 7000, 30), second = FlowPackets.udp(HOST, 4000, PEER, 7000, 31);
-        h.out(first);
-        h.out(second); // while pended: dropped (§5.2)
+        h.outbound(first);
+        h.outbound(second); // while pended: dropped (§5.2)
         assertThat(trace).doesNotContain("ALE_FLOW_ESTABLISHED_V4");
         trace.clear();
 
         completeFromWorker(() -> c.pended.get().complete());
-        assertThat(h.runPacketThreadUntil(() -> h.injector.sent.size() == 1, 5000)).isTrue();
+        assertThat(h.runPacketThreadUntil(() -> h.sent().size() == 1, 5000)).isTrue();
 
-        assertThat(h.injector.sent).containsExactly(first);
+        assertThat(h.sent()).containsExactly(first);
         int reauth = ConditionFlags.IS_REAUTHORIZE;
         assertThat(trace).containsExactly("ALE_AUTH_CONNECT_V4/" + reauth + "/reason" + ReauthorizeReason.CLASSIFY_COMPLETION,
                 "ALE_FLOW_ESTABLISHED_V4", "DATAGRAM_DATA_V4", "OUTBOUND_TRANSPORT_V4", "OUTBOUND_IPPACKET_V4");
-        h.out(second);
-        assertThat(h.injector.sent).containsExactly(first, second);
-        assertThat(h.classifier.counters().pendedFlowDrops()).isEqualTo(1);
+        h.outbound(second);
+        assertThat(h.sent()).containsExactly(first, second);
+        assertThat(h.classifier().counters().pendedFlowDrops()).isEqualTo(1);
     }
 
     @Test
     void recvAcceptCompletedWithoutACloneIsReauthorizedAndReleasesTheHeldSyn() throws Exception {
         PendingConnect c = new PendingConnect(); // the same logic works at RECV_ACCEPT
         c.allow = true;
-        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_RECV_ACCEPT_V4);
-        h.in(SYN_IN);
-        assertThat(h.injector.received).isEmpty();
+        h.register(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_RECV_ACCEPT_V4);
+        h.inbound(SYN_IN);
+        assertThat(h.received()).isEmpty();
         trace.clear();
 
         completeFromWorker(() -> c.pended.get().complete());
-        assertThat(h.runPacketThreadUntil(() -> h.injector.received.size() == 1, 5000)).isTrue();
+        assertThat(h.runPacketThreadUntil(() -> h.received().size() == 1, 5000)).isTrue();
 
-        assertThat(h.injector.received).containsExactly(SYN_IN);
+        assertThat(h.received()).containsExactly(SYN_IN);
         int reauth = ConditionFlags.IS_REAUTHORIZE;
         // The packet layers saw the SYN before the pend; the resumed walk starts at RECV_ACCEPT.
         assertThat(trace).containsExactly("ALE_AUTH_RECV_ACCEPT_V4/" + reauth + "/reason" + ReauthorizeReason.CLASSIFY_COMPLETION);
-        h.out(SYNACK_OUT);
-        h.in(ACK_IN);
+        h.outbound(SYNACK_OUT);
+        h.inbound(ACK_IN);
         assertThat(trace).contains("ALE_FLOW_ESTABLISHED_V4");
-        assertThat(h.injector.received).containsExactly(SYN_IN, ACK_IN);
+        assertThat(h.received()).containsExactly(SYN_IN, ACK_IN);
     }
 
     @Test
     void check42_pendDuringAReauthorizationFailsWithCannotPend() throws Exception {
         PendingConnect c = new PendingConnect();
         c.allow = true;
-        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
-        h.out(SYN_OUT);
+        h.register(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
+        h.outbound(SYN_OUT);
         completeFromWorker(() -> c.pended.get().complete());
-        assertThat(h.runPacketThreadUntil(() -> h.injector.sent.size() == 1, 5000)).isTrue();
+        assertThat(h.runPacketThreadUntil(() -> h.sent().size() == 1, 5000)).isTrue();
         // The completion's reauthorization could not pend ...
         assertThat(c.pendDuringReauth).isEqualTo(CalloutStatus.CANNOT_PEND);
         // ... nor can a policy-change reauthorization (§5.2).
         c.pendDuringReauth = null;
-        io.calloutd.engine.Sublayer low = h.engine.addSublayer(io.calloutd.engine.Sublayer.of("low", 1));
-        h.engine.addFilter(FilterSpec.builder(Layer.ALE_AUTH_CONNECT_V4).sublayer(low).action(FilterAction.PERMIT).build());
-        h.in(SYNACK_IN);
+        io.calloutd.engine.Sublayer low = h.engine().addSublayer(io.calloutd.engine.Sublayer.of("low", 1));
+        h.engine().addFilter(FilterSpec.builder(Layer.ALE_AUTH_CONNECT_V4).sublayer(low).action(FilterAction.PERMIT).build());
+        h.inbound(SYNACK_IN);
         assertThat(c.calls).last().isEqualTo("reauth reason " + ReauthorizeReason.POLICY_CHANGE);
         assertThat(c.pendDuringReauth).isEqualTo(CalloutStatus.CANNOT_PEND);
-        assertThat(h.injector.received).containsExactly(SYNACK_IN);
-        assertThat(h.classifier.pendedCount()).isZero();
+        assertThat(h.received()).containsExactly(SYNACK_IN);
+        assertThat(h.classifier().pendedCount()).isZero();
     }
 
     /** Pends the initial RECV_ACCEPT with a clone of the SYN; a worker completes with the clone and injects it or not. */
@@ -265,43 +266,43 @@ class PendingChecksTest {
     @Test
     void check43_recvAcceptCompletedWithAnInjectedCloneIsAuthorizedWithoutReauthorization() throws Exception {
         PendingAccept c = new PendingAccept(h.handle(InjectionHandle.TRANSPORT), true);
-        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_RECV_ACCEPT_V4);
+        h.register(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_RECV_ACCEPT_V4);
 
-        h.in(SYN_IN);
+        h.inbound(SYN_IN);
         assertThat(h.runPacketThreadUntil(() -> c.completions.get() == 1, 5000)).isTrue();
 
         assertThat(c.statuses).containsExactly(CalloutStatus.SUCCESS, CalloutStatus.SUCCESS);
-        assertThat(h.injector.received).containsExactly(SYN_IN); // the clone, once
+        assertThat(h.received()).containsExactly(SYN_IN); // the clone, once
         assertThat(c.calls).containsExactly("NOT_INJECTED", "INJECTED_BY_SELF"); // no reauthorization
         assertThat(trace).noneMatch(t -> t.contains("/reason"));
         trace.clear();
-        h.out(SYNACK_OUT);
+        h.outbound(SYNACK_OUT);
         assertThat(trace).doesNotContain("ALE_FLOW_ESTABLISHED_V4");
-        h.in(ACK_IN);
+        h.inbound(ACK_IN);
         assertThat(trace).contains("ALE_FLOW_ESTABLISHED_V4"); // after the final ACK (§1.7)
-        assertThat(h.injector.sent).containsExactly(SYNACK_OUT);
-        assertThat(h.injector.received).containsExactly(SYN_IN, ACK_IN);
+        assertThat(h.sent()).containsExactly(SYNACK_OUT);
+        assertThat(h.received()).containsExactly(SYN_IN, ACK_IN);
     }
 
     @Test
     void check44_recvAcceptCompletedWithoutInjectionIsNeitherDeliveredNorEstablished() throws Exception {
         PendingAccept c = new PendingAccept(h.handle(InjectionHandle.TRANSPORT), false);
-        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_RECV_ACCEPT_V4);
+        h.register(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_RECV_ACCEPT_V4);
 
-        h.in(SYN_IN);
-        assertThat(h.runPacketThreadUntil(() -> h.classifier.pendedCount() == 0 && c.statuses.size() == 1, 5000)).isTrue();
+        h.inbound(SYN_IN);
+        assertThat(h.runPacketThreadUntil(() -> h.classifier().pendedCount() == 0 && c.statuses.size() == 1, 5000)).isTrue();
 
         assertThat(c.statuses).containsExactly(CalloutStatus.SUCCESS);
-        assertThat(h.injector.received).isEmpty();
+        assertThat(h.received()).isEmpty();
         assertThat(c.calls).containsExactly("NOT_INJECTED");
         assertThat(trace).doesNotContain("ALE_FLOW_ESTABLISHED_V4");
-        assertThat(h.classifier.flows().size()).isZero();
+        assertThat(h.classifier().flows().size()).isZero();
     }
 
     @Test
     void check45_pendingAtStreamTransportAndFlowEstablishedReturnsCannotPend() throws Exception {
         List<String> statuses = Collections.synchronizedList(new ArrayList<>());
-        h.callout((in, ctx, f, out) -> {
+        h.register((in, ctx, f, out) -> {
             ClassifyHandle hd = ClassifyHandle.of(ctx);
             ClassifyOut scratch = new ClassifyOut();
             statuses.add(ctx.layer() + " " + hd.pendClassify(ctx, f, scratch).status() + " "
@@ -310,17 +311,17 @@ class PendingChecksTest {
         }, FilterAction.CALLOUT_INSPECTION, Layer.STREAM_V4, Layer.INBOUND_TRANSPORT_V4, Layer.OUTBOUND_TRANSPORT_V4,
                 Layer.ALE_FLOW_ESTABLISHED_V4);
 
-        h.out(SYN_OUT);
-        h.in(SYNACK_IN);
+        h.outbound(SYN_OUT);
+        h.inbound(SYNACK_IN);
         byte[] ack = FlowPackets.tcp(HOST, 40000, PEER, 80, ACK, 2, 101, 10);
-        h.out(ack);
+        h.outbound(ack);
 
         assertThat(statuses).containsExactlyInAnyOrder(
                 "OUTBOUND_TRANSPORT_V4 CANNOT_PEND CANNOT_PEND", "INBOUND_TRANSPORT_V4 CANNOT_PEND CANNOT_PEND",
                 "ALE_FLOW_ESTABLISHED_V4 CANNOT_PEND CANNOT_PEND", "STREAM_V4 CANNOT_PEND CANNOT_PEND",
                 "OUTBOUND_TRANSPORT_V4 CANNOT_PEND CANNOT_PEND");
-        assertThat(h.injector.sent).containsExactly(SYN_OUT, ack);
-        assertThat(h.classifier.pendedCount()).isZero();
+        assertThat(h.sent()).containsExactly(SYN_OUT, ack);
+        assertThat(h.classifier().pendedCount()).isZero();
     }
 
     /** Associates a context at FLOW_ESTABLISHED (through the classify context) and pends ENDPOINT_CLOSURE. */
@@ -330,9 +331,9 @@ class PendingChecksTest {
         AtomicReference<Pended> pended = new AtomicReference<>();
         List<CalloutStatus> associated = new ArrayList<>();
         UUID key = UUID.randomUUID();
-        RegisteredCallout reg = h.callout(CalloutRegistration.builder(key).name("closure").classify((in, ctx, f, out) -> {
+        RegisteredCallout reg = h.register(CalloutRegistration.builder(key).name("closure").classify((in, ctx, f, out) -> {
             if (ctx.layer() == Layer.ALE_FLOW_ESTABLISHED_V4) {
-                associated.add(h.runtime.registry().associateContext(ctx, Layer.STREAM_V4, id.get(), 42));
+                associated.add(h.runtime().registry().associateContext(ctx, Layer.STREAM_V4, id.get(), 42));
             } else if (!reauth(in)) {
                 PendResult r = ClassifyHandle.of(ctx).pendClassify(ctx, f, out);
                 assertThat(r.ok()).isTrue();
@@ -342,19 +343,19 @@ class PendingChecksTest {
                 Layer.ALE_FLOW_ESTABLISHED_V4, Layer.ALE_ENDPOINT_CLOSURE_V4);
         id.set(reg.id());
 
-        h.out(SYN_OUT);
-        h.in(SYNACK_IN);
-        h.out(FlowPackets.tcp(HOST, 40000, PEER, 80, ACK, 2, 101, 0));
+        h.outbound(SYN_OUT);
+        h.inbound(SYNACK_IN);
+        h.outbound(FlowPackets.tcp(HOST, 40000, PEER, 80, ACK, 2, 101, 0));
         assertThat(associated).containsExactly(CalloutStatus.SUCCESS);
         trace.clear();
-        h.in(FlowPackets.tcp(PEER, 80, HOST, 40000, RST, 101, 0, 0)); // the flow ends: ENDPOINT_CLOSURE pended
+        h.inbound(FlowPackets.tcp(PEER, 80, HOST, 40000, RST, 101, 0, 0)); // the flow ends: ENDPOINT_CLOSURE pended
 
         assertThat(pended.get()).isNotNull();
         assertThat(deleted).isEmpty(); // the teardown waits for the completion
-        assertThat(h.runtime.registry().unregister(key)).isEqualTo(CalloutStatus.DEVICE_BUSY);
+        assertThat(h.runtime().registry().unregister(key)).isEqualTo(CalloutStatus.DEVICE_BUSY);
         assertThat(completeFromWorker(() -> completion.apply(pended.get()))).isEqualTo(CalloutStatus.SUCCESS);
         assertThat(h.runPacketThreadUntil(() -> !deleted.isEmpty(), 5000)).isTrue();
-        assertThat(h.runtime.registry().unregister(key)).isEqualTo(CalloutStatus.SUCCESS);
+        assertThat(h.runtime().registry().unregister(key)).isEqualTo(CalloutStatus.SUCCESS);
         return deleted;
     }
 
@@ -378,9 +379,9 @@ class PendingChecksTest {
 
     @Test
     void aFullPendTableRefusesFurtherPendsAndTheCalloutBlocks() throws Exception {
-        h.classifier.pendCapacity(1);
+        h.classifier().pendCapacity(1);
         List<CalloutStatus> statuses = new CopyOnWriteArrayList<>();
-        h.callout((in, ctx, f, out) -> {
+        h.register((in, ctx, f, out) -> {
             PendResult r = ClassifyHandle.of(ctx).pendOperation(ctx, f, out);
             statuses.add(r.status());
             if (!r.ok()) {
@@ -388,36 +389,36 @@ class PendingChecksTest {
             }
         }, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
 
-        h.out(SYN_OUT);
-        h.out(FlowPackets.tcp(HOST, 40001, PEER, 80, SYN, 1, 0, 0));
+        h.outbound(SYN_OUT);
+        h.outbound(FlowPackets.tcp(HOST, 40001, PEER, 80, SYN, 1, 0, 0));
 
         assertThat(statuses).containsExactly(CalloutStatus.SUCCESS, CalloutStatus.INSUFFICIENT_RESOURCES);
-        assertThat(h.classifier.counters().pendTableFull()).isEqualTo(1);
-        assertThat(h.classifier.counters().authorizationBlocks()).isEqualTo(1);
-        assertThat(h.classifier.pendedCount()).isEqualTo(1);
-        assertThat(h.events).filteredOn(e -> e.type() == NetEventType.CLASSIFY_DROP).hasSize(1); // the refused one
-        assertThat(h.injector.sent).isEmpty();
+        assertThat(h.classifier().counters().pendTableFull()).isEqualTo(1);
+        assertThat(h.classifier().counters().authorizationBlocks()).isEqualTo(1);
+        assertThat(h.classifier().pendedCount()).isEqualTo(1);
+        assertThat(h.netEvents()).filteredOn(e -> e.type() == NetEventType.CLASSIFY_DROP).hasSize(1); // the refused one
+        assertThat(h.sent()).isEmpty();
     }
 
     @Test
     void pendNeverCompletedTimesOutWithANetEventAndACounter() throws Exception {
-        h.classifier.pendTimeout(Duration.ofMillis(100));
+        h.classifier().pendTimeout(Duration.ofMillis(100));
         PendingConnect c = new PendingConnect();
-        h.callout(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
-        h.out(SYN_OUT);
-        assertThat(h.classifier.pendedCount()).isEqualTo(1);
+        h.register(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_CONNECT_V4);
+        h.outbound(SYN_OUT);
+        assertThat(h.classifier().pendedCount()).isEqualTo(1);
 
         // No packet follows: the timer alone wakes the packet thread.
-        assertThat(h.runPacketThreadUntil(() -> h.classifier.pendedCount() == 0, 5000)).isTrue();
+        assertThat(h.runPacketThreadUntil(() -> h.classifier().pendedCount() == 0, 5000)).isTrue();
 
-        assertThat(h.injector.sent).isEmpty();
-        assertThat(h.classifier.counters().pendTimeouts()).isEqualTo(1);
-        assertThat(h.events).filteredOn(e -> e.type() == NetEventType.PEND_TIMEOUT).singleElement()
+        assertThat(h.sent()).isEmpty();
+        assertThat(h.classifier().counters().pendTimeouts()).isEqualTo(1);
+        assertThat(h.netEvents()).filteredOn(e -> e.type() == NetEventType.PEND_TIMEOUT).singleElement()
                 .satisfies(e -> assertThat(e.layer()).isEqualTo(Layer.ALE_AUTH_CONNECT_V4));
         assertThat(c.pended.get().complete()).isEqualTo(CalloutStatus.TIMEOUT);
-        assertThat(h.classifier.flows().size()).isZero();
+        assertThat(h.classifier().flows().size()).isZero();
         // The retransmitted SYN starts over with a fresh initial authorization.
-        h.out(SYN_OUT);
+        h.outbound(SYN_OUT);
         assertThat(c.calls).containsExactly("initial", "initial");
     }
 }

@@ -13,6 +13,7 @@ import io.calloutd.packet.ParsedPacket;
 import io.calloutd.pipeline.Direction;
 import io.calloutd.redirect.ConnectRequest;
 import io.calloutd.redirect.RedirectHandle;
+import io.calloutd.testkit.CalloutTestPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.lang.management.ManagementFactory;
@@ -26,8 +27,8 @@ class RedirectAllocationTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true, true);
         String host = "198.18.1.2", dest = "198.18.2.2", proxy = "198.18.2.9";
-        try (CalloutHarness h = new CalloutHarness(); RedirectHandle handle = RedirectHandle.create()) {
-            h.callout((in, ctx, f, out) -> {
+        try (CalloutTestPath h = CalloutTestPath.create(); RedirectHandle handle = RedirectHandle.create()) {
+            h.register((in, ctx, f, out) -> {
                 ConnectRequest r = (ConnectRequest) ctx.layerData();
                 if (r.acquireWritable(handle, f, out)) {
                     r.remoteAddressAndPort(new InetSocketAddress(FlowPackets.addr(proxy), 8080));
@@ -35,7 +36,7 @@ class RedirectAllocationTest {
                     out.permit();
                 }
             }, FilterAction.CALLOUT_TERMINATING, Layer.ALE_CONNECT_REDIRECT_V4);
-            LayerClassifier c = h.classifier;
+            LayerClassifier c = h.classifier();
             PacketParser parser = new PacketParser();
             ParsedPacket p = new ParsedPacket();
             byte[][] packets = {
@@ -60,7 +61,7 @@ class RedirectAllocationTest {
                 }
                 long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
                 assertThat(permits).isEqualTo(300_000);
-                assertThat(h.classifier.redirects().counters().packetsIn.sum()).isEqualTo(150_001);
+                assertThat(h.classifier().redirects().counters().packetsIn.sum()).isEqualTo(150_001);
                 assertThat(allocated).as("bytes allocated over 100 000 translated packets").isLessThan(10_000);
             } finally {
                 b.release();

@@ -19,6 +19,7 @@ import io.calloutd.redirect.ConnectRequest;
 import io.calloutd.redirect.RedirectHandle;
 import io.calloutd.redirect.RedirectRecords;
 import io.calloutd.redirect.RedirectState;
+import io.calloutd.testkit.CalloutTestPath;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ class RedirectDataPathTest {
     static final String HOST6 = "fd00:1::2", DEST6 = "fd00:2::2", PROXY6 = "fd00:2::9";
     static final long TARGET_ID = 4242;
 
-    final CalloutHarness h = new CalloutHarness();
+    final CalloutTestPath h = CalloutTestPath.create();
     final RedirectHandle handle = RedirectHandle.create();
 
     @AfterEach
@@ -88,7 +89,7 @@ class RedirectDataPathTest {
 
     List<Auth> watchAuthConnect(Layer layer) throws Exception {
         List<Auth> seen = new ArrayList<>();
-        h.callout((in, ctx, f, out) -> {
+        h.register((in, ctx, f, out) -> {
             PacketMetadata m = (PacketMetadata) ctx.metadata();
             seen.add(new Auth(in.low(Field.FLAGS), in.low(Field.IP_REMOTE_PORT), m.originalDestination(),
                     m.localRedirectTargetPid()));
@@ -99,17 +100,17 @@ class RedirectDataPathTest {
     @Test
     void check73_connectRedirectedToProxyAndProxysOwnConnectionIsRedirectedBySelf() throws Exception {
         ConnectRedirect redirect = new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY_HOST), 8080), 80);
-        h.callout(redirect, FilterAction.CALLOUT_TERMINATING, Layer.ALE_CONNECT_REDIRECT_V4);
+        h.register(redirect, FilterAction.CALLOUT_TERMINATING, Layer.ALE_CONNECT_REDIRECT_V4);
         List<Auth> auth = watchAuthConnect(Layer.ALE_AUTH_CONNECT_V4);
 
         // The app's connection to DEST:80 reaches the proxy.
-        h.out(FlowPackets.tcp(HOST, 40000, DEST, 80, SYN, 1, 0, 0));
-        assertThat(h.injector.sent).containsExactly(FlowPackets.tcp(HOST, 40000, PROXY_HOST, 8080, SYN, 1, 0, 0));
+        h.outbound(FlowPackets.tcp(HOST, 40000, DEST, 80, SYN, 1, 0, 0));
+        assertThat(h.sent()).containsExactly(FlowPackets.tcp(HOST, 40000, PROXY_HOST, 8080, SYN, 1, 0, 0));
         assertThat(auth).containsExactly(new Auth(ConditionFlags.IS_CONNECTION_REDIRECTED, 8080,
                 new InetSocketAddress(FlowPackets.addr(DEST), 80), TARGET_ID));
 
         // The proxy asks where the connection it accepted was going.
-        RedirectRecords records = h.classifier.redirects().registry().query(IpProtocols.TCP,
+        RedirectRecords records = h.classifier().redirects().registry().query(IpProtocols.TCP,
                 new InetSocketAddress(FlowPackets.addr(HOST), 40000),
                 new InetSocketAddress(FlowPackets.addr(PROXY_HOST), 8080)).orElseThrow();
         assertThat(records.originalDestination()).isEqualTo(new InetSocketAddress(FlowPackets.addr(DEST), 80));
@@ -119,66 +120,66 @@ class RedirectDataPathTest {
 
         // Its own onward connection carries the records: REDIRECTED_BY_SELF, let through unchanged.
         InetSocketAddress proxyLocal = new InetSocketAddress(FlowPackets.addr(PROXY_HOST), 50000);
-        assertThat(h.classifier.redirects().registry().attach(records, IpProtocols.TCP, proxyLocal,
+        assertThat(h.classifier().redirects().registry().attach(records, IpProtocols.TCP, proxyLocal,
                 records.originalDestination())).isTrue();
-        h.injector.sent.clear();
+        h.sent().clear();
         auth.clear();
-        h.out(FlowPackets.tcp(PROXY_HOST, 50000, DEST, 80, SYN, 7, 0, 0));
-        assertThat(h.injector.sent).containsExactly(FlowPackets.tcp(PROXY_HOST, 50000, DEST, 80, SYN, 7, 0, 0));
+        h.outbound(FlowPackets.tcp(PROXY_HOST, 50000, DEST, 80, SYN, 7, 0, 0));
+        assertThat(h.sent()).containsExactly(FlowPackets.tcp(PROXY_HOST, 50000, DEST, 80, SYN, 7, 0, 0));
         assertThat(redirect.states).containsExactly(RedirectState.NOT_REDIRECTED, RedirectState.REDIRECTED_BY_SELF);
         assertThat(auth).containsExactly(new Auth(0, 80, null, 0));
-        assertThat(h.classifier.redirects().registry().attachedCount()).isZero();
-        assertThat(h.classifier.redirects().counters().recordsCarried.sum()).isEqualTo(1);
-        assertThat(h.counters.unaccounted()).isZero();
+        assertThat(h.classifier().redirects().registry().attachedCount()).isZero();
+        assertThat(h.classifier().redirects().counters().recordsCarried.sum()).isEqualTo(1);
+        assertThat(h.counters().unaccounted()).isZero();
     }
 
     @Test
     void redirectedTcpConnectionIsTranslatedBothWaysForItsWholeLife() throws Exception {
-        h.callout(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY), 8080), 80),
+        h.register(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY), 8080), 80),
                 FilterAction.CALLOUT_TERMINATING, Layer.ALE_CONNECT_REDIRECT_V4);
-        h.out(FlowPackets.tcp(HOST, 40000, DEST, 80, SYN, 1, 0, 0));
-        h.in(FlowPackets.tcp(PROXY, 8080, HOST, 40000, SYN | ACK, 100, 2, 0));
-        h.out(FlowPackets.tcp(HOST, 40000, DEST, 80, ACK, 2, 101, 0));
-        h.out(FlowPackets.tcp(HOST, 40000, DEST, 80, ACK, 2, 101, 300));
-        h.in(FlowPackets.tcp(PROXY, 8080, HOST, 40000, ACK, 101, 302, 1000));
+        h.outbound(FlowPackets.tcp(HOST, 40000, DEST, 80, SYN, 1, 0, 0));
+        h.inbound(FlowPackets.tcp(PROXY, 8080, HOST, 40000, SYN | ACK, 100, 2, 0));
+        h.outbound(FlowPackets.tcp(HOST, 40000, DEST, 80, ACK, 2, 101, 0));
+        h.outbound(FlowPackets.tcp(HOST, 40000, DEST, 80, ACK, 2, 101, 300));
+        h.inbound(FlowPackets.tcp(PROXY, 8080, HOST, 40000, ACK, 101, 302, 1000));
 
-        assertThat(h.injector.sent).containsExactly(
+        assertThat(h.sent()).containsExactly(
                 FlowPackets.tcp(HOST, 40000, PROXY, 8080, SYN, 1, 0, 0),
                 FlowPackets.tcp(HOST, 40000, PROXY, 8080, ACK, 2, 101, 0),
                 FlowPackets.tcp(HOST, 40000, PROXY, 8080, ACK, 2, 101, 300));
-        assertThat(h.injector.received).containsExactly(
+        assertThat(h.received()).containsExactly(
                 FlowPackets.tcp(DEST, 80, HOST, 40000, SYN | ACK, 100, 2, 0),
                 FlowPackets.tcp(DEST, 80, HOST, 40000, ACK, 101, 302, 1000));
-        assertThat(h.classifier.flows().size()).isEqualTo(1); // the replies found the flow by its alias
-        assertThat(h.classifier.redirects().counters().packetsOut.sum()).isEqualTo(3);
-        assertThat(h.classifier.redirects().counters().packetsIn.sum()).isEqualTo(2);
+        assertThat(h.classifier().flows().size()).isEqualTo(1); // the replies found the flow by its alias
+        assertThat(h.classifier().redirects().counters().packetsOut.sum()).isEqualTo(3);
+        assertThat(h.classifier().redirects().counters().packetsIn.sum()).isEqualTo(2);
 
         // A packet from the proxy to another port is not part of the conversation: untouched.
-        h.in(FlowPackets.udp(PROXY, 8080, HOST, 40001, 10));
-        assertThat(h.injector.received.get(2)).isEqualTo(FlowPackets.udp(PROXY, 8080, HOST, 40001, 10));
-        assertThat(h.counters.unaccounted()).isZero();
+        h.inbound(FlowPackets.udp(PROXY, 8080, HOST, 40001, 10));
+        assertThat(h.received().get(2)).isEqualTo(FlowPackets.udp(PROXY, 8080, HOST, 40001, 10));
+        assertThat(h.counters().unaccounted()).isZero();
     }
 
     @Test
     void redirectedUdpAndIcmpEchoOverIpv6AreTranslatedBothWays() throws Exception {
         // ICMPv6 is redirected too: only the address moves, the identifier stays.
-        h.callout(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY6), 6001), 5001),
+        h.register(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY6), 6001), 5001),
                 FilterAction.CALLOUT_TERMINATING, Layer.ALE_CONNECT_REDIRECT_V6);
-        h.out(FlowPackets.udp(HOST6, 4000, DEST6, 5001, 40));
-        h.in(FlowPackets.udp(PROXY6, 6001, HOST6, 4000, 80));
-        h.out(FlowPackets.echo(HOST6, DEST6, 77, 1, false));
-        h.in(FlowPackets.echo(PROXY6, HOST6, 77, 1, true));
+        h.outbound(FlowPackets.udp(HOST6, 4000, DEST6, 5001, 40));
+        h.inbound(FlowPackets.udp(PROXY6, 6001, HOST6, 4000, 80));
+        h.outbound(FlowPackets.echo(HOST6, DEST6, 77, 1, false));
+        h.inbound(FlowPackets.echo(PROXY6, HOST6, 77, 1, true));
 
-        assertThat(h.injector.sent).containsExactly(FlowPackets.udp(HOST6, 4000, PROXY6, 6001, 40),
+        assertThat(h.sent()).containsExactly(FlowPackets.udp(HOST6, 4000, PROXY6, 6001, 40),
                 FlowPackets.echo(HOST6, PROXY6, 77, 1, false));
-        assertThat(h.injector.received).containsExactly(FlowPackets.udp(DEST6, 5001, HOST6, 4000, 80),
+        assertThat(h.received()).containsExactly(FlowPackets.udp(DEST6, 5001, HOST6, 4000, 80),
                 FlowPackets.echo(DEST6, HOST6, 77, 1, true));
-        assertThat(h.counters.unaccounted()).isZero();
+        assertThat(h.counters().unaccounted()).isZero();
     }
 
     @Test
     void bindRedirectMovesTheLocalEndpointForTheFlowsLife() throws Exception {
-        h.callout((in, ctx, f, out) -> {
+        h.register((in, ctx, f, out) -> {
             BindRequest r = (BindRequest) ctx.layerData();
             if (r.acquireWritable(handle, f, out)) {
                 r.localAddressAndPort(new InetSocketAddress(FlowPackets.addr("198.18.1.77"), 33000));
@@ -187,63 +188,63 @@ class RedirectDataPathTest {
             }
         }, FilterAction.CALLOUT_TERMINATING, Layer.ALE_BIND_REDIRECT_V4);
         List<Auth> auth = watchAuthConnect(Layer.ALE_AUTH_CONNECT_V4);
-        h.out(FlowPackets.udp(HOST, 4000, DEST, 53, 40));
-        h.in(FlowPackets.udp(DEST, 53, "198.18.1.77", 33000, 60));
-        h.out(FlowPackets.udp(HOST, 4000, DEST, 53, 41));
+        h.outbound(FlowPackets.udp(HOST, 4000, DEST, 53, 40));
+        h.inbound(FlowPackets.udp(DEST, 53, "198.18.1.77", 33000, 60));
+        h.outbound(FlowPackets.udp(HOST, 4000, DEST, 53, 41));
 
-        assertThat(h.injector.sent).containsExactly(FlowPackets.udp("198.18.1.77", 33000, DEST, 53, 40),
+        assertThat(h.sent()).containsExactly(FlowPackets.udp("198.18.1.77", 33000, DEST, 53, 40),
                 FlowPackets.udp("198.18.1.77", 33000, DEST, 53, 41));
-        assertThat(h.injector.received).containsExactly(FlowPackets.udp(DEST, 53, HOST, 4000, 60));
+        assertThat(h.received()).containsExactly(FlowPackets.udp(DEST, 53, HOST, 4000, 60));
         assertThat(auth).containsExactly(new Auth(0, 53, null, 0)); // a bind redirect is no connection redirect
     }
 
     @Test
     void reinjectedClonesOfATranslatedFlowAreTranslatedExactlyOnce() throws Exception {
-        h.callout(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY), 6001), 5001),
+        h.register(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY), 6001), 5001),
                 FilterAction.CALLOUT_TERMINATING, Layer.ALE_CONNECT_REDIRECT_V4);
         CalloutDataPathTest.OutOfBandInspection oob = new CalloutDataPathTest.OutOfBandInspection(
-                h.handle(io.calloutd.callout.InjectionHandle.TRANSPORT), h.runtime.deferredWork());
-        h.callout(oob, FilterAction.CALLOUT_TERMINATING, Layer.DATAGRAM_DATA_V4);
-        h.out(FlowPackets.udp(HOST, 4000, DEST, 5001, 40));
+                h.handle(io.calloutd.callout.InjectionHandle.TRANSPORT), h.runtime().deferredWork());
+        h.register(oob, FilterAction.CALLOUT_TERMINATING, Layer.DATAGRAM_DATA_V4);
+        h.outbound(FlowPackets.udp(HOST, 4000, DEST, 5001, 40));
         assertThat(h.runPacketThreadUntil(() -> oob.completions.get() == 1, 5000)).isTrue();
-        h.in(FlowPackets.udp(PROXY, 6001, HOST, 4000, 80));
+        h.inbound(FlowPackets.udp(PROXY, 6001, HOST, 4000, 80));
         assertThat(h.runPacketThreadUntil(() -> oob.completions.get() == 2, 5000)).isTrue();
 
         // The clone was taken after the outbound rewrite and before the inbound one: each is done once.
-        assertThat(h.injector.sent).containsExactly(FlowPackets.udp(HOST, 4000, PROXY, 6001, 40));
-        assertThat(h.injector.received).containsExactly(FlowPackets.udp(DEST, 5001, HOST, 4000, 80));
+        assertThat(h.sent()).containsExactly(FlowPackets.udp(HOST, 4000, PROXY, 6001, 40));
+        assertThat(h.received()).containsExactly(FlowPackets.udp(DEST, 5001, HOST, 4000, 80));
         assertThat(oob.absorbed).hasValue(2);
         assertThat(oob.failures).hasValue(0);
-        assertThat(h.classifier.flows().size()).isEqualTo(1);
+        assertThat(h.classifier().flows().size()).isEqualTo(1);
     }
 
     @Test
     void writingWithoutAcquiringFailsAndChangesNothing() throws Exception {
-        h.callout((in, ctx, f, out) -> ((ConnectRequest) ctx.layerData())
+        h.register((in, ctx, f, out) -> ((ConnectRequest) ctx.layerData())
                 .remoteAddressAndPort(new InetSocketAddress(FlowPackets.addr(PROXY), 1)),
                 FilterAction.CALLOUT_INSPECTION, Layer.ALE_CONNECT_REDIRECT_V4);
-        h.out(FlowPackets.udp(HOST, 4000, DEST, 53, 40));
-        assertThat(h.injector.sent).containsExactly(FlowPackets.udp(HOST, 4000, DEST, 53, 40));
+        h.outbound(FlowPackets.udp(HOST, 4000, DEST, 53, 40));
+        assertThat(h.sent()).containsExactly(FlowPackets.udp(HOST, 4000, DEST, 53, 40));
     }
 
     @Test
     void redirectToATupleAnotherFlowOwnsIsRefusedAndCounted() throws Exception {
-        h.callout(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY), 8080), 80),
+        h.register(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY), 8080), 80),
                 FilterAction.CALLOUT_TERMINATING, Layer.ALE_CONNECT_REDIRECT_V4);
-        h.out(FlowPackets.tcp(HOST, 40000, PROXY, 8080, SYN, 1, 0, 0)); // a direct connection owns the tuple
-        h.out(FlowPackets.tcp(HOST, 40000, DEST, 80, SYN, 1, 0, 0));
-        assertThat(h.injector.sent).containsExactly(FlowPackets.tcp(HOST, 40000, PROXY, 8080, SYN, 1, 0, 0));
-        assertThat(h.classifier.redirects().counters().conflicts.sum()).isEqualTo(1);
-        assertThat(h.counters.unaccounted()).isZero();
+        h.outbound(FlowPackets.tcp(HOST, 40000, PROXY, 8080, SYN, 1, 0, 0)); // a direct connection owns the tuple
+        h.outbound(FlowPackets.tcp(HOST, 40000, DEST, 80, SYN, 1, 0, 0));
+        assertThat(h.sent()).containsExactly(FlowPackets.tcp(HOST, 40000, PROXY, 8080, SYN, 1, 0, 0));
+        assertThat(h.classifier().redirects().counters().conflicts.sum()).isEqualTo(1);
+        assertThat(h.counters().unaccounted()).isZero();
     }
 
     @Test
     void flowEndWithdrawsTheRecords() throws Exception {
-        h.callout(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY), 8080), 80),
+        h.register(new ConnectRedirect(new InetSocketAddress(FlowPackets.addr(PROXY), 8080), 80),
                 FilterAction.CALLOUT_TERMINATING, Layer.ALE_CONNECT_REDIRECT_V4);
-        h.out(FlowPackets.tcp(HOST, 40000, DEST, 80, SYN, 1, 0, 0));
-        assertThat(h.classifier.redirects().registry().activeCount()).isEqualTo(1);
-        h.classifier.close();
-        assertThat(h.classifier.redirects().registry().activeCount()).isZero();
+        h.outbound(FlowPackets.tcp(HOST, 40000, DEST, 80, SYN, 1, 0, 0));
+        assertThat(h.classifier().redirects().registry().activeCount()).isEqualTo(1);
+        h.classifier().close();
+        assertThat(h.classifier().redirects().registry().activeCount()).isZero();
     }
 }

@@ -11,7 +11,7 @@ import io.calloutd.nativebridge.PacketReceiver;
 import io.calloutd.nativebridge.TunQueue;
 import io.calloutd.packet.DropCounters;
 import io.calloutd.packet.DropReason;
-import io.calloutd.testing.RecordingInjector;
+import io.calloutd.testkit.RecordingInjector;
 import io.calloutd.testing.packets.TestPackets;
 import io.calloutd.testing.packets.TestPackets.Ext;
 import io.calloutd.testing.packets.TestPackets.Transport;
@@ -57,8 +57,8 @@ class PacketPipelineTest {
         pipeline.receiverFor(Direction.OUTBOUND).onPacket(null, pooled(tcp4));
         pipeline.receiverFor(Direction.INBOUND).onPacket(null, pooled(udp6));
 
-        assertThat(injector.sent).containsExactly(tcp4);
-        assertThat(injector.received).containsExactly(udp6);
+        assertThat(injector.sent()).containsExactly(tcp4);
+        assertThat(injector.received()).containsExactly(udp6);
         assertThat(counters.packetsIn()).isEqualTo(2);
         assertThat(counters.packetsOut()).isEqualTo(2);
         assertThat(counters.reinjectedSendPath()).isEqualTo(1);
@@ -72,7 +72,7 @@ class PacketPipelineTest {
         ByteBuf b = pooled(icmp);
         b.writeZero(6); // Ethernet-style padding
         pipeline.receiverFor(Direction.INBOUND).onPacket(null, b);
-        assertThat(injector.received).containsExactly(icmp);
+        assertThat(injector.received()).containsExactly(icmp);
     }
 
     static Stream<Arguments> malformed() {
@@ -120,13 +120,13 @@ class PacketPipelineTest {
         assertThat(drops.get(reason)).as(name).isEqualTo(1);
         assertThat(drops.total()).isEqualTo(1);
         assertThat(counters.dropsMalformed()).isEqualTo(1);
-        assertThat(injector.sent).isEmpty();
+        assertThat(injector.sent()).isEmpty();
         assertThat(counters.unaccounted()).isZero();
     }
 
     @Test
     void aKernelRefusalIsCountedNotThrown() {
-        injector.next = InjectionResult.REFUSED;
+        injector.result(InjectionResult.REFUSED);
         pipeline.receiverFor(Direction.OUTBOUND).onPacket(null, pooled(TestPackets.ipv4(new Random(1), Transport.UDP, false, 8)));
         assertThat(counters.dropsInjectionFailed()).isEqualTo(1);
         assertThat(counters.packetsOut()).isZero();
@@ -138,6 +138,6 @@ class PacketPipelineTest {
                 EGRESS, ReassemblyConfig.DEFAULTS, PooledByteBufAllocator.DEFAULT);
         blocking.receiverFor(Direction.INBOUND).onPacket(null, pooled(TestPackets.ipv4(new Random(2), Transport.TCP, false, 8)));
         assertThat(counters.dropsByVerdict()).isEqualTo(1);
-        assertThat(injector.received).isEmpty();
+        assertThat(injector.received()).isEmpty();
     }
 }

@@ -2,11 +2,17 @@ package io.calloutd.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.calloutd.engine.Callout;
+import io.calloutd.engine.FilterAction;
+import io.calloutd.engine.Layer;
+import io.calloutd.engine.Sublayer;
+import io.calloutd.testkit.CalloutTestPath;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.pcap4j.packet.IllegalRawDataException;
 import org.pcap4j.packet.IpV4Packet;
 import org.pcap4j.packet.IpV4Rfc791Tos;
@@ -68,10 +74,19 @@ final class Segs {
     }
 
     /** The handshake HOST → PEER (host initiates): SYN, SYN-ACK, ACK. */
-    static void handshake(StreamHarness h) {
-        h.out(fromHost(SYN, HOST_ISN, 0, null));
-        h.in(fromPeer(SYN | ACK, PEER_ISN, HOST_ISN + 1, null));
-        h.out(fromHost(ACK, HOST_ISN + 1, PEER_ISN + 1, null));
+    static void handshake(CalloutTestPath h) {
+        h.outbound(fromHost(SYN, HOST_ISN, 0, null));
+        h.inbound(fromPeer(SYN | ACK, PEER_ISN, HOST_ISN + 1, null));
+        h.outbound(fromHost(ACK, HOST_ISN + 1, PEER_ISN + 1, null));
+    }
+
+    /** Registers {@code c} and adds a STREAM_V4 filter invoking it (in {@code sublayer} unless null); its key. */
+    static UUID streamCallout(CalloutTestPath h, Callout c, FilterAction action, Sublayer sublayer) throws Exception {
+        UUID key = h.register(c, action).key();
+        h.filter(Layer.STREAM_V4, action, key, f -> {
+            if (sublayer != null) f.sublayer(sublayer);
+        });
+        return key;
     }
 
     /** A parsed emitted segment, with its checksums verified by pcap4j. */

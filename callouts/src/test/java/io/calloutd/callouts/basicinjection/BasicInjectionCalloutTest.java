@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.calloutd.callout.RegisteredCallout;
-import io.calloutd.callouts.testkit.DataPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
 import io.calloutd.fragment.FragmentationResult;
 import io.calloutd.fragment.Fragmenter;
+import io.calloutd.testkit.CalloutTestPath;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class BasicInjectionCalloutTest {
     static final String HOST = "198.18.1.2", PEER = "198.18.2.2";
 
-    final DataPath path = new DataPath();
+    final CalloutTestPath path = CalloutTestPath.create();
     BasicInjectionCallout callout;
 
     @AfterEach
@@ -61,15 +61,15 @@ class BasicInjectionCalloutTest {
         int sent = 0, received = 0;
         for (int k : order) {
             if (k >= 0) {
-                path.out(OUT[k]);
+                path.outbound(OUT[k]);
                 sent++;
             } else {
-                path.in(IN[-k - 1]);
+                path.inbound(IN[-k - 1]);
                 received++;
             }
             int s = sent, r = received;
-            assertThat(path.runPacketThreadUntil(() -> callout.inFlight() == 0 && path.injector.sent.size() == s
-                    && path.injector.received.size() == r, 5000)).as("delivered; " + callout.status()).isTrue();
+            assertThat(path.runPacketThreadUntil(() -> callout.inFlight() == 0 && path.sent().size() == s
+                    && path.received().size() == r, 5000)).as("delivered; " + callout.status()).isTrue();
         }
     }
 
@@ -77,16 +77,16 @@ class BasicInjectionCalloutTest {
     void check72_atInboundIpPacketEveryPacketStillArrivesAndIsClassifiedTwice() throws Exception {
         RegisteredCallout reg = start("inline", Layer.INBOUND_IPPACKET_V4);
         exchange();
-        assertThat(path.injector.received).containsExactly(IN);
-        assertThat(path.injector.sent).containsExactly(OUT); // outbound never went near the callout
+        assertThat(path.received()).containsExactly(IN);
+        assertThat(path.sent()).containsExactly(OUT); // outbound never went near the callout
         assertThat(reg.timing().invocations()).isEqualTo(2L * IN.length);
         assertThat(callout.status()).containsEntry("originals", 4L).containsEntry("selfInjected", 4L)
                 .containsEntry("injected", 4L).containsEntry("injectFailures", 0L).containsEntry("completionFailures", 0L)
                 .containsEntry("leftAlone", 0L).containsEntry("inFlight", 0L);
         assertThat(callout.originals(Layer.INBOUND_IPPACKET_V4)).isEqualTo(4);
-        assertThat(path.counters.injectionsAccepted()).isEqualTo(4);
-        assertThat(path.counters.dropsByVerdict()).isEqualTo(4); // the absorbed originals
-        assertThat(path.counters.unaccounted()).isZero();
+        assertThat(path.counters().injectionsAccepted()).isEqualTo(4);
+        assertThat(path.counters().dropsByVerdict()).isEqualTo(4); // the absorbed originals
+        assertThat(path.counters().unaccounted()).isZero();
     }
 
     @Test
@@ -94,8 +94,8 @@ class BasicInjectionCalloutTest {
         RegisteredCallout reg = start("inline", Layer.INBOUND_IPPACKET_V4, Layer.OUTBOUND_IPPACKET_V4,
                 Layer.INBOUND_TRANSPORT_V4, Layer.OUTBOUND_TRANSPORT_V4, Layer.DATAGRAM_DATA_V4);
         exchange();
-        assertThat(path.injector.received).containsExactly(IN);
-        assertThat(path.injector.sent).containsExactly(OUT);
+        assertThat(path.received()).containsExactly(IN);
+        assertThat(path.sent()).containsExactly(OUT);
         // Inbound: INBOUND_IPPACKET comes first. Outbound: DATAGRAM_DATA (UDP and ICMP, the non-TCP protocols), then
         // OUTBOUND_TRANSPORT (TCP).
         assertThat(callout.originals(Layer.INBOUND_IPPACKET_V4)).isEqualTo(4);
@@ -109,16 +109,16 @@ class BasicInjectionCalloutTest {
                 .containsEntry("injectFailures", 0L).containsEntry("completionFailures", 0L);
         assertThat(reg.timing().invocations()).isEqualTo(9L + 22L);
         // TCP injected from OUTBOUND_TRANSPORT was moved off the classify stack by the runtime (§4.6 P3).
-        assertThat(path.runtime.injector().deferredInjections()).isEqualTo(3);
-        assertThat(path.counters.unaccounted()).isZero();
+        assertThat(path.runtime().injector().deferredInjections()).isEqualTo(3);
+        assertThat(path.counters().unaccounted()).isZero();
     }
 
     @Test
     void deferredModeInjectsFromTheWorkerWithTheSameResult() throws Exception {
         RegisteredCallout reg = start("deferred", Layer.INBOUND_IPPACKET_V4, Layer.OUTBOUND_IPPACKET_V4);
         exchange();
-        assertThat(path.injector.received).containsExactly(IN);
-        assertThat(path.injector.sent).containsExactly(OUT);
+        assertThat(path.received()).containsExactly(IN);
+        assertThat(path.sent()).containsExactly(OUT);
         assertThat(reg.timing().invocations()).isEqualTo(2L * (IN.length + OUT.length));
         assertThat(callout.status()).containsEntry("originals", 9L).containsEntry("selfInjected", 9L)
                 .containsEntry("mode", "deferred");
@@ -134,11 +134,11 @@ class BasicInjectionCalloutTest {
         List<byte[]> fragments = new ArrayList<>();
         for (ByteBuf piece : pieces) {
             fragments.add(ByteBufUtil.getBytes(piece));
-            path.in(ByteBufUtil.getBytes(piece));
+            path.inbound(ByteBufUtil.getBytes(piece));
             piece.release();
         }
         path.drain(20);
-        assertThat(path.injector.received).containsExactlyElementsOf(fragments); // refragmented as they came
+        assertThat(path.received()).containsExactlyElementsOf(fragments); // refragmented as they came
         assertThat(callout.status()).containsEntry("originals", 0L).containsEntry("leftAlone", 9L);
     }
 

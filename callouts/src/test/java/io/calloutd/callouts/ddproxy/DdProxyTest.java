@@ -13,8 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.calloutd.callout.CalloutParams;
-import io.calloutd.callouts.DataPathHarness;
-import io.calloutd.callouts.Packets;
+import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.Condition;
 import io.calloutd.engine.Direction;
 import io.calloutd.engine.Field;
@@ -22,7 +21,10 @@ import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
 import io.calloutd.engine.Value;
 import io.calloutd.packet.IpProtocols;
+import io.calloutd.testkit.CalloutTestPath;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +33,13 @@ import org.junit.jupiter.api.Test;
 /** ddproxy (§7.2) on real packets through the real pipeline: checks 70 and 40. */
 class DdProxyTest {
     static final String HOST = "198.18.1.2", A = "198.18.2.100", B = "198.18.2.2";
-    final DataPathHarness h = new DataPathHarness();
+    final CalloutTestPath h = CalloutTestPath.create();
+    /** Every classification's layer, in order. */
+    final List<Layer> layers = new ArrayList<>();
+
+    {
+        h.classifier().observer((layer, flags, in, result, meta) -> layers.add(layer));
+    }
 
     @AfterEach
     void close() {
@@ -74,31 +82,31 @@ class DdProxyTest {
     @Test
     void check70_datagramProxyTranslatesBothWays() throws Exception {
         install(true);
-        h.out(Packets.udp(HOST, 4000, A, 5001, 40, 7));
-        assertThat(h.runPacketThreadUntil(() -> h.sent.size() == 1, 5000)).isTrue();
-        assertThat(h.sent).containsExactly(Packets.udp(HOST, 4000, B, 6001, 40, 7));
+        h.outbound(Packets.udp(HOST, 4000, A, 5001, 40, 7));
+        assertThat(h.runPacketThreadUntil(() -> h.sent().size() == 1, 5000)).isTrue();
+        assertThat(h.sent()).containsExactly(Packets.udp(HOST, 4000, B, 6001, 40, 7));
 
-        h.in(Packets.udp(B, 6001, HOST, 4000, 80, 9));
-        assertThat(h.runPacketThreadUntil(() -> h.received.size() == 1, 5000)).isTrue();
-        assertThat(h.received).containsExactly(Packets.udp(A, 5001, HOST, 4000, 80, 9));
+        h.inbound(Packets.udp(B, 6001, HOST, 4000, 80, 9));
+        assertThat(h.runPacketThreadUntil(() -> h.received().size() == 1, 5000)).isTrue();
+        assertThat(h.received()).containsExactly(Packets.udp(A, 5001, HOST, 4000, 80, 9));
 
-        h.out(Packets.udp(HOST, 4001, A, 7000, 30, 1)); // port condition fails: untouched, not absorbed
-        assertThat(h.sent).hasSize(2);
-        assertThat(h.sent.get(1)).isEqualTo(Packets.udp(HOST, 4001, A, 7000, 30, 1));
+        h.outbound(Packets.udp(HOST, 4001, A, 7000, 30, 1)); // port condition fails: untouched, not absorbed
+        assertThat(h.sent()).hasSize(2);
+        assertThat(h.sent().get(1)).isEqualTo(Packets.udp(HOST, 4001, A, 7000, 30, 1));
 
         // A second datagram on the same flows takes the same way (contexts stay associated).
-        h.out(Packets.udp(HOST, 4000, A, 5001, 10, 3));
-        assertThat(h.runPacketThreadUntil(() -> h.sent.size() == 3, 5000)).isTrue();
-        assertThat(h.sent.get(2)).isEqualTo(Packets.udp(HOST, 4000, B, 6001, 10, 3));
-        assertThat(h.counters.unaccounted()).isZero();
+        h.outbound(Packets.udp(HOST, 4000, A, 5001, 10, 3));
+        assertThat(h.runPacketThreadUntil(() -> h.sent().size() == 3, 5000)).isTrue();
+        assertThat(h.sent().get(2)).isEqualTo(Packets.udp(HOST, 4000, B, 6001, 10, 3));
+        assertThat(h.counters().unaccounted()).isZero();
     }
 
     @Test
     void check40_sendInjectedDatagramWithNewRemoteIsAuthorizedBeforeDatagramData() throws Exception {
         install(true);
-        h.out(Packets.udp(HOST, 4000, A, 5001, 40, 7));
-        assertThat(h.runPacketThreadUntil(() -> h.sent.size() == 1, 5000)).isTrue();
-        assertThat(h.layers).containsExactly(
+        h.outbound(Packets.udp(HOST, 4000, A, 5001, 40, 7));
+        assertThat(h.runPacketThreadUntil(() -> h.sent().size() == 1, 5000)).isTrue();
+        assertThat(layers).containsExactly(
                 // the app's datagram to A: authorized, flow context associated, absorbed at DATAGRAM_DATA
                 ALE_BIND_REDIRECT_V4, ALE_CONNECT_REDIRECT_V4, ALE_AUTH_CONNECT_V4, ALE_FLOW_ESTABLISHED_V4,
                 DATAGRAM_DATA_V4,
@@ -110,23 +118,23 @@ class DdProxyTest {
     @Test
     void icmpEchoIsProxiedBothWays() throws Exception {
         install(false);
-        h.out(Packets.echo(HOST, A, 99, 1, false));
-        assertThat(h.runPacketThreadUntil(() -> h.sent.size() == 1, 5000)).isTrue();
-        assertThat(h.sent).containsExactly(Packets.echo(HOST, B, 99, 1, false));
-        h.in(Packets.echo(B, HOST, 99, 1, true));
-        assertThat(h.runPacketThreadUntil(() -> h.received.size() == 1, 5000)).isTrue();
-        assertThat(h.received).containsExactly(Packets.echo(A, HOST, 99, 1, true));
-        assertThat(h.layers).contains(INBOUND_IPPACKET_V4, INBOUND_TRANSPORT_V4);
+        h.outbound(Packets.echo(HOST, A, 99, 1, false));
+        assertThat(h.runPacketThreadUntil(() -> h.sent().size() == 1, 5000)).isTrue();
+        assertThat(h.sent()).containsExactly(Packets.echo(HOST, B, 99, 1, false));
+        h.inbound(Packets.echo(B, HOST, 99, 1, true));
+        assertThat(h.runPacketThreadUntil(() -> h.received().size() == 1, 5000)).isTrue();
+        assertThat(h.received()).containsExactly(Packets.echo(A, HOST, 99, 1, true));
+        assertThat(layers).contains(INBOUND_IPPACKET_V4, INBOUND_TRANSPORT_V4);
     }
 
     @Test
     void flowDeleteFreesEveryContext() throws Exception {
         DdProxyFactory f = new DdProxyFactory();
         install(true);
-        h.out(Packets.udp(HOST, 4000, A, 5001, 40, 7));
-        assertThat(h.runPacketThreadUntil(() -> h.sent.size() == 1, 5000)).isTrue();
-        h.classifier.close(); // ends both flows: flowDelete once per context
-        assertThat(h.runtime.registry().registered()).allSatisfy(c -> assertThat(c.associatedContexts()).isZero());
+        h.outbound(Packets.udp(HOST, 4000, A, 5001, 40, 7));
+        assertThat(h.runPacketThreadUntil(() -> h.sent().size() == 1, 5000)).isTrue();
+        h.classifier().close(); // ends both flows: flowDelete once per context
+        assertThat(h.runtime().registry().registered()).allSatisfy(c -> assertThat(c.associatedContexts()).isZero());
         assertThat(f.type()).isEqualTo("ddproxy");
     }
 

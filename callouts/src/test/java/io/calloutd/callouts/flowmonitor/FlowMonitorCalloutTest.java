@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.calloutd.callouts.testkit.DataPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
+import io.calloutd.testkit.CalloutTestPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ class FlowMonitorCalloutTest {
     static final byte[] REQUEST = "GET /index.html HTTP/1.1\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII);
 
-    final DataPath path = new DataPath();
+    final CalloutTestPath path = CalloutTestPath.create();
     final List<byte[]> out = new ArrayList<>(), in = new ArrayList<>();
     FlowMonitorCallout monitor;
 
@@ -53,12 +53,12 @@ class FlowMonitorCalloutTest {
 
     private void out(byte[] p) {
         out.add(p);
-        path.out(p);
+        path.outbound(p);
     }
 
     private void in(byte[] p) {
         in.add(p);
-        path.in(p);
+        path.inbound(p);
     }
 
     /** An HTTP-like exchange from local port {@code lp} to {@code port}, ended by the client's RST. */
@@ -84,8 +84,8 @@ class FlowMonitorCalloutTest {
         connection(40001, 22); // another "application": no record
         out(Packets.udp(HOST, 4000, WEB, 80, new byte[] {1, 2, 3})); // UDP to port 80: not selected either
 
-        assertThat(path.injector.sent).containsExactlyElementsOf(out); // never altered, dropped or delayed
-        assertThat(path.injector.received).containsExactlyElementsOf(in);
+        assertThat(path.sent()).containsExactlyElementsOf(out); // never altered, dropped or delayed
+        assertThat(path.received()).containsExactlyElementsOf(in);
         Map<String, Object> s = monitor.status();
         assertThat(s).containsEntry("tracked", 1L).containsEntry("active", 0L).containsEntry("ended", 1L);
         List<Map<String, Object>> records = finished();
@@ -114,9 +114,9 @@ class FlowMonitorCalloutTest {
         monitor.close();
         connection(40002, 80);
         assertThat(monitor.status()).containsEntry("tracked", 1L).containsEntry("closed", true);
-        assertThat(path.injector.sent).containsExactlyElementsOf(out);
+        assertThat(path.sent()).containsExactlyElementsOf(out);
         assertThat(Files.readAllLines(file)).hasSize(1);
-        assertThat(path.counters.unaccounted()).isZero();
+        assertThat(path.counters().unaccounted()).isZero();
     }
 
     @Test
@@ -140,8 +140,8 @@ class FlowMonitorCalloutTest {
         out(Packets.udp(HOST, 4000, WEB, 53, "efgh".getBytes(StandardCharsets.US_ASCII)));
         in(Packets.udp(WEB, 53, HOST, 4000, "reply!!".getBytes(StandardCharsets.US_ASCII)));
         out(Packets.udp(HOST, 4001, "198.18.2.9", 53, new byte[8])); // other server: not selected
-        assertThat(path.injector.sent).containsExactlyElementsOf(out);
-        assertThat(path.injector.received).containsExactlyElementsOf(in);
+        assertThat(path.sent()).containsExactlyElementsOf(out);
+        assertThat(path.received()).containsExactlyElementsOf(in);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> active = (List<Map<String, Object>>) monitor.status().get("activeRecords");
         Map<String, Object> byRemote = new HashMap<>(active.get(0));

@@ -9,13 +9,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.calloutd.callout.CalloutFactory;
 import io.calloutd.callout.CalloutInstance;
 import io.calloutd.callout.RegisteredCallout;
-import io.calloutd.callouts.testkit.DataPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.Condition;
 import io.calloutd.engine.Field;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
 import io.calloutd.engine.Value;
+import io.calloutd.testkit.CalloutTestPath;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ class InspectCalloutTest {
     static final byte[] REQUEST = "GET / HTTP/1.1\r\nHost: r\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     static final byte[] RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".getBytes(StandardCharsets.US_ASCII);
 
-    final DataPath path = new DataPath();
+    final CalloutTestPath path = CalloutTestPath.create();
     InspectCallout inspect;
 
     @AfterEach
@@ -49,9 +49,9 @@ class InspectCalloutTest {
 
     /** Sends one packet and waits until the inspection of it is finished and {@code sent}/{@code received} reached. */
     private void step(byte[] p, boolean out, int sent, int received) throws Exception {
-        if (out) path.out(p); else path.in(p);
-        assertThat(path.runPacketThreadUntil(() -> inspect.inFlight() == 0 && path.injector.sent.size() >= sent
-                && path.injector.received.size() >= received, 5000)).as("packet finished: " + inspect.status()).isTrue();
+        if (out) path.outbound(p); else path.inbound(p);
+        assertThat(path.runPacketThreadUntil(() -> inspect.inFlight() == 0 && path.sent().size() >= sent
+                && path.received().size() >= received, 5000)).as("packet finished: " + inspect.status()).isTrue();
     }
 
     @Test
@@ -82,8 +82,8 @@ class InspectCalloutTest {
         path.drain(50);
 
         // Byte-identical and exactly once each (check 69), in order.
-        assertThat(path.injector.sent).containsExactly(out);
-        assertThat(path.injector.received).containsExactly(in);
+        assertThat(path.sent()).containsExactly(out);
+        assertThat(path.received()).containsExactly(in);
         Map<String, Object> s = inspect.status();
         assertThat(s).containsEntry("absorbedOut", 5L).containsEntry("reinjectedOut", 5L)
                 .containsEntry("absorbedIn", 4L).containsEntry("reinjectedIn", 4L)
@@ -96,10 +96,10 @@ class InspectCalloutTest {
         for (byte[] p : out) ipBytesOut += p.length;
         for (byte[] p : in) ipBytesIn += p.length;
         assertThat(s).containsEntry("bytesInspectedOut", ipBytesOut).containsEntry("bytesInspectedIn", ipBytesIn);
-        assertThat(path.counters.injectionsAccepted()).isEqualTo(9);
-        assertThat(path.counters.dropsByVerdict()).isEqualTo(9); // the absorbed originals, nothing else
-        assertThat(path.counters.unaccounted()).isZero();
-        assertThat(path.runtime.injector().deferredInjections()).isZero(); // injected from the worker, off the packet thread
+        assertThat(path.counters().injectionsAccepted()).isEqualTo(9);
+        assertThat(path.counters().dropsByVerdict()).isEqualTo(9); // the absorbed originals, nothing else
+        assertThat(path.counters().unaccounted()).isZero();
+        assertThat(path.runtime().injector().deferredInjections()).isZero(); // injected from the worker, off the packet thread
     }
 
     @Test
@@ -111,8 +111,8 @@ class InspectCalloutTest {
         step(syn, false, 0, 1);
         step(synAck, true, 1, 1);
         step(ack, false, 1, 2);
-        assertThat(path.injector.received).containsExactly(syn, ack);
-        assertThat(path.injector.sent).containsExactly(synAck);
+        assertThat(path.received()).containsExactly(syn, ack);
+        assertThat(path.sent()).containsExactly(synAck);
         // The SYN opens the flow (ALE_CLASSIFY_REQUIRED): not injectable from INBOUND_TRANSPORT, it is permitted
         // there and decided at RECV_ACCEPT (check 47), as the WDK sample does; the ACK is inspected out of band.
         assertThat(inspect.status()).containsEntry("aleClassifyRequired", 1L).containsEntry("acceptsPermitted", 1L)
@@ -122,26 +122,26 @@ class InspectCalloutTest {
     @Test
     void check69_blockMode_connectFailsInboundSynIsDroppedSilentlyOtherAddressesUntouched() throws Exception {
         start(true);
-        path.out(Packets.tcp(HOST, 40001, R, 80, SYN, 1, 0, 0));                       // connect to R
-        path.out(Packets.udp(HOST, 4001, R, 7000, new byte[] {1, 2, 3}));             // first datagram to R
-        path.in(Packets.tcp(R, 5556, HOST, 22, SYN, 100, 0, 0));                       // SYN from R
-        path.in(Packets.tcp(R, 5556, HOST, 22, SYN, 100, 0, 0));                       // its retransmission
+        path.outbound(Packets.tcp(HOST, 40001, R, 80, SYN, 1, 0, 0));                       // connect to R
+        path.outbound(Packets.udp(HOST, 4001, R, 7000, new byte[] {1, 2, 3}));             // first datagram to R
+        path.inbound(Packets.tcp(R, 5556, HOST, 22, SYN, 100, 0, 0));                       // SYN from R
+        path.inbound(Packets.tcp(R, 5556, HOST, 22, SYN, 100, 0, 0));                       // its retransmission
         byte[] otherOut = Packets.tcp(HOST, 40002, OTHER, 80, SYN, 1, 0, 0);
         byte[] otherIn = Packets.tcp(OTHER, 80, HOST, 40002, SYN | ACK, 100, 2, 0);
-        path.out(otherOut);
-        path.in(otherIn);
+        path.outbound(otherOut);
+        path.inbound(otherIn);
         assertThat(path.runPacketThreadUntil(() -> inspect.inFlight() == 0, 5000)).isTrue();
         path.drain(50);
 
-        assertThat(path.injector.sent).containsExactly(otherOut); // no SYN to R, no RST to R
-        assertThat(path.injector.received).containsExactly(otherIn);
+        assertThat(path.sent()).containsExactly(otherOut); // no SYN to R, no RST to R
+        assertThat(path.received()).containsExactly(otherIn);
         Map<String, Object> s = inspect.status();
         // The SYNs from R are dropped silently at RECV_ACCEPT (BLOCK + ABSORB), not held at INBOUND_TRANSPORT.
         assertThat(s).containsEntry("connectsBlocked", 2L).containsEntry("aleClassifyRequired", 2L)
                 .containsEntry("acceptsDropped", 2L).containsEntry("absorbedIn", 0L)
                 .containsEntry("reinjectedIn", 0L).containsEntry("reinjectedOut", 0L);
-        assertThat(path.counters.injectionsAccepted()).isZero();
-        assertThat(path.counters.unaccounted()).isZero();
+        assertThat(path.counters().injectionsAccepted()).isZero();
+        assertThat(path.counters().unaccounted()).isZero();
     }
 
     @Test
@@ -150,8 +150,8 @@ class InspectCalloutTest {
         inspect = (InspectCallout) c;
         RegisteredCallout reg = path.register(c, FilterAction.CALLOUT_TERMINATING, LAYERS);
         byte[] syn = Packets.tcp(HOST, 40003, OTHER, 443, SYN, 1, 0, 0);
-        path.out(syn);
-        assertThat(path.injector.sent).containsExactly(syn);
+        path.outbound(syn);
+        assertThat(path.sent()).containsExactly(syn);
         assertThat(reg.timing().invocations()).isEqualTo(2); // AUTH_CONNECT and OUTBOUND_TRANSPORT, both permitted
         assertThat(inspect.status()).containsEntry("otherAddressPermitted", 2L);
     }

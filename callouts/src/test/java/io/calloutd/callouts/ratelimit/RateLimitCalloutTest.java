@@ -4,11 +4,11 @@ import static io.calloutd.callouts.testkit.Packets.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.calloutd.callouts.testkit.DataPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.Field;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
+import io.calloutd.testkit.CalloutTestPath;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitCalloutTest {
     static final String HOST = "198.18.1.2", A = "198.18.2.2", B = "198.18.2.3";
     final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    final DataPath path = new DataPath();
+    final CalloutTestPath path = CalloutTestPath.create();
 
     @AfterEach
     void close() {
@@ -70,25 +70,25 @@ class RateLimitCalloutTest {
     void newConnectionsPerSourceAreLimitedAtRecvAcceptAndCounted() throws Exception {
         RateLimitCallout c = new RateLimitCallout(1, 2, 1024, Field.IP_REMOTE_ADDRESS, clock::get);
         path.register(c, FilterAction.CALLOUT_TERMINATING, Layer.ALE_AUTH_RECV_ACCEPT_V4);
-        for (int port = 5000; port < 5004; port++) path.in(Packets.tcp(A, port, HOST, 22, SYN, 100, 0, 0));
+        for (int port = 5000; port < 5004; port++) path.inbound(Packets.tcp(A, port, HOST, 22, SYN, 100, 0, 0));
         byte[] fromB = Packets.tcp(B, 6000, HOST, 22, SYN, 100, 0, 0);
-        path.in(fromB);
-        assertThat(path.injector.received).containsExactly(Packets.tcp(A, 5000, HOST, 22, SYN, 100, 0, 0),
+        path.inbound(fromB);
+        assertThat(path.received()).containsExactly(Packets.tcp(A, 5000, HOST, 22, SYN, 100, 0, 0),
                 Packets.tcp(A, 5001, HOST, 22, SYN, 100, 0, 0), fromB);
         assertThat(c.status()).containsEntry("allowed", 3L).containsEntry("limited", 2L).containsEntry("sources", 2L);
         advanceMillis(1000);
         byte[] later = Packets.tcp(A, 5010, HOST, 22, SYN, 100, 0, 0);
-        path.in(later);
-        assertThat(path.injector.received).hasSize(4).endsWith(later);
-        assertThat(path.counters.unaccounted()).isZero();
+        path.inbound(later);
+        assertThat(path.received()).hasSize(4).endsWith(later);
+        assertThat(path.counters().unaccounted()).isZero();
     }
 
     @Test
     void packetsPerSourceAreLimitedAtInboundTransport() throws Exception {
         RateLimitCallout c = new RateLimitCallout(1000, 5, 1024, Field.IP_REMOTE_ADDRESS, clock::get);
         path.register(c, FilterAction.CALLOUT_TERMINATING, Layer.INBOUND_TRANSPORT_V4);
-        for (int i = 0; i < 8; i++) path.in(Packets.udp(A, 7000, HOST, 7001, new byte[] {(byte) i}));
-        assertThat(path.injector.received).hasSize(5);
+        for (int i = 0; i < 8; i++) path.inbound(Packets.udp(A, 7000, HOST, 7001, new byte[] {(byte) i}));
+        assertThat(path.received()).hasSize(5);
         assertThat(c.status()).containsEntry("allowed", 5L).containsEntry("limited", 3L);
     }
 

@@ -6,10 +6,10 @@ import static io.calloutd.callouts.testkit.Packets.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.calloutd.callouts.testkit.DataPath;
 import io.calloutd.callouts.testkit.Packets;
 import io.calloutd.engine.FilterAction;
 import io.calloutd.engine.Layer;
+import io.calloutd.testkit.CalloutTestPath;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Stealth: the host's RST / ICMP port unreachable for closed ports never leaves the gateway (checks 53, 54). */
 class StealthCalloutTest {
     static final String HOST = "198.18.1.2", PEER = "198.18.2.2";
-    final DataPath path = new DataPath();
+    final CalloutTestPath path = CalloutTestPath.create();
 
     @AfterEach
     void close() {
@@ -33,37 +33,37 @@ class StealthCalloutTest {
     @Test
     void check53_resetFromAClosedPortIsSuppressed() throws Exception {
         StealthCallout c = start(Map.of());
-        path.in(Packets.tcp(PEER, 5555, HOST, 23, SYN, 100, 0, 0));
-        path.out(Packets.tcp(HOST, 23, PEER, 5555, RST | ACK, 0, 101, 0));
-        assertThat(path.injector.sent).isEmpty();
+        path.inbound(Packets.tcp(PEER, 5555, HOST, 23, SYN, 100, 0, 0));
+        path.outbound(Packets.tcp(HOST, 23, PEER, 5555, RST | ACK, 0, 101, 0));
+        assertThat(path.sent()).isEmpty();
         assertThat(c.status()).containsEntry("resetsSuppressed", 1L);
-        assertThat(path.classifierCounters.resetsSuppressed()).isEqualTo(1);
+        assertThat(path.classifierCounters().resetsSuppressed()).isEqualTo(1);
         // An RST of an established connection is not a closed-port answer: it passes.
-        path.out(Packets.tcp(HOST, 40000, PEER, 80, SYN, 1, 0, 0));
-        path.in(Packets.tcp(PEER, 80, HOST, 40000, SYN | ACK, 100, 2, 0));
+        path.outbound(Packets.tcp(HOST, 40000, PEER, 80, SYN, 1, 0, 0));
+        path.inbound(Packets.tcp(PEER, 80, HOST, 40000, SYN | ACK, 100, 2, 0));
         byte[] rst = Packets.tcp(HOST, 40000, PEER, 80, RST | ACK, 2, 101, 0);
-        path.out(rst);
-        assertThat(path.injector.sent).hasSize(2).endsWith(rst);
+        path.outbound(rst);
+        assertThat(path.sent()).hasSize(2).endsWith(rst);
     }
 
     @Test
     void check54_icmpPortUnreachableIsSuppressed() throws Exception {
         StealthCallout c = start(Map.of());
         byte[] datagram = Packets.udp(PEER, 5000, HOST, 9999, new byte[8]);
-        path.in(datagram);
-        path.out(Packets.portUnreachable(HOST, PEER, datagram));
-        assertThat(path.injector.sent).isEmpty();
+        path.inbound(datagram);
+        path.outbound(Packets.portUnreachable(HOST, PEER, datagram));
+        assertThat(path.sent()).isEmpty();
         assertThat(c.status()).containsEntry("icmpUnreachableSuppressed", 1L);
-        assertThat(path.classifierCounters.icmpErrorsSuppressed()).isEqualTo(1);
+        assertThat(path.classifierCounters().icmpErrorsSuppressed()).isEqualTo(1);
     }
 
     @Test
     void kindsSwitchedOffStillAnswer() throws Exception {
         StealthCallout c = start(Map.of("tcp", false));
-        path.in(Packets.tcp(PEER, 5555, HOST, 23, SYN, 100, 0, 0));
+        path.inbound(Packets.tcp(PEER, 5555, HOST, 23, SYN, 100, 0, 0));
         byte[] rst = Packets.tcp(HOST, 23, PEER, 5555, RST | ACK, 0, 101, 0);
-        path.out(rst);
-        assertThat(path.injector.sent).containsExactly(rst);
+        path.outbound(rst);
+        assertThat(path.sent()).containsExactly(rst);
         assertThat(c.status()).containsEntry("resetsSuppressed", 0L).containsEntry("otherIndications", 1L);
         assertThatThrownBy(() -> new StealthFactory().create(Map.of("tcp", false, "udp", false), path.services()))
                 .hasMessageStartingWith("tcp:");

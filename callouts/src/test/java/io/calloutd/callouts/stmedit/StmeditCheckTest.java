@@ -50,21 +50,21 @@ class StmeditCheckTest {
         p.connect(8888);
         p.peerSends(8888, 0, "the weather is rai", false);
         p.peerSends(8888, 18, "ny today", true);
-        assertThat(p.runTasksUntil(p::hostGotFin, 5000)).isTrue();
+        assertThat(p.kit.runPacketThreadUntil(p::hostGotFin, 5000)).isTrue();
         assertThat(p.hostReads()).isEqualTo("the weather is sunny today");
     }
 
     @Test
     void check67_theSamplesTwoSublayersChainOobThenInline() throws Exception {
-        Sublayer one = p.engine.addSublayer(Sublayer.of("STREAM_EDITOR_SUBLAYER_1", 0x40));
-        Sublayer two = p.engine.addSublayer(Sublayer.of("STREAM_EDITOR_SUBLAYER_2", 0x20));
+        Sublayer one = p.kit.engine().addSublayer(Sublayer.of("STREAM_EDITOR_SUBLAYER_1", 0x40));
+        Sublayer two = p.kit.engine().addSublayer(Sublayer.of("STREAM_EDITOR_SUBLAYER_2", 0x20));
         p.stmedit(Map.of("mode", "oob", "multipleCallouts", false), one);
         p.stmedit(Map.of("mode", "inline", "multipleCallouts", false, "find", "cloudy", "intermediate", "sunny"), two);
         p.connect(8888);
         p.peerSends(8888, 0, "rainy", false);
         p.peerSends(8888, 5, " and rai", false);
         p.peerSends(8888, 13, "ny", true);
-        assertThat(p.runTasksUntil(p::hostGotFin, 5000)).isTrue();
+        assertThat(p.kit.runPacketThreadUntil(p::hostGotFin, 5000)).isTrue();
         assertThat(p.hostReads()).isEqualTo("sunny and sunny");
     }
 
@@ -90,11 +90,11 @@ class StmeditCheckTest {
     @Test
     void isInTheCatalogAndRejectsBadParameters() {
         assertThat(ServiceLoader.load(CalloutFactory.class).stream().map(s -> s.get().type())).contains("stmedit");
-        assertThatThrownBy(() -> new StmeditFactory().create(Map.of("port", 0), p.runtime.services()))
+        assertThatThrownBy(() -> new StmeditFactory().create(Map.of("port", 0), p.kit.services()))
                 .hasMessageStartingWith("port:");
-        assertThatThrownBy(() -> new StmeditFactory().create(Map.of("mode", "fast"), p.runtime.services()))
+        assertThatThrownBy(() -> new StmeditFactory().create(Map.of("mode", "fast"), p.kit.services()))
                 .hasMessageStartingWith("mode");
-        assertThatThrownBy(() -> new StmeditFactory().create(Map.of("fnd", "x"), p.runtime.services()))
+        assertThatThrownBy(() -> new StmeditFactory().create(Map.of("fnd", "x"), p.kit.services()))
                 .hasMessageContaining("fnd");
     }
 }

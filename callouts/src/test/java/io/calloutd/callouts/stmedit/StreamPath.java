@@ -1,38 +1,16 @@
 package io.calloutd.callouts.stmedit;
 
 import io.calloutd.callout.CalloutInstance;
-import io.calloutd.callout.CalloutRuntime;
-import io.calloutd.classify.ClassifierCounters;
-import io.calloutd.classify.LayerClassifier;
-import io.calloutd.engine.EngineConfig;
 import io.calloutd.engine.FilterAction;
-import io.calloutd.engine.FilterEngine;
-import io.calloutd.engine.FilterSpec;
 import io.calloutd.engine.Layer;
 import io.calloutd.engine.Sublayer;
-import io.calloutd.flow.FlowConfig;
-import io.calloutd.fragment.ReassemblyConfig;
-import io.calloutd.inject.InjectionPath;
-import io.calloutd.inject.InjectionResult;
-import io.calloutd.inject.PacketInjector;
-import io.calloutd.nativebridge.TunQueue;
-import io.calloutd.packet.DropCounters;
-import io.calloutd.pipeline.Direction;
-import io.calloutd.pipeline.Egress;
-import io.calloutd.pipeline.InjectionRouter;
-import io.calloutd.pipeline.PacketPipeline;
-import io.calloutd.pipeline.PipelineCounters;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.calloutd.testkit.CalloutTestPath;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BooleanSupplier;
 import org.pcap4j.packet.IpV4Packet;
 import org.pcap4j.packet.IpV4Rfc791Tos;
 import org.pcap4j.packet.TcpPacket;
@@ -42,63 +20,31 @@ import org.pcap4j.packet.namednumber.IpVersion;
 import org.pcap4j.packet.namednumber.TcpPort;
 
 /**
- * The daemon's packet path in miniature for callout tests: engine, callout runtime, layer classifier (with its
- * stream layer), a real pipeline whose kernel writes are recorded; the test thread is the packet thread. A PEER
- * connects to the protected HOST's {@code hostPort}; segments are built and parsed with pcap4j.
+ * One TCP connection through the callout test kit for stmedit tests: a PEER connects to the protected HOST's
+ * {@code hostPort}; segments are built and parsed with pcap4j (independent of the runtime's parser).
  */
-final class StreamPath implements AutoCloseable, PacketInjector {
+final class StreamPath implements AutoCloseable {
     static final String HOST = "198.18.1.2", PEER = "198.18.2.2";
     static final int PEER_PORT = 50000, PEER_ISN = 7000, HOST_ISN = 3000;
-    final FilterEngine engine = new FilterEngine(EngineConfig.defaults());
-    final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    final List<byte[]> toHost = new ArrayList<>(), toPeer = new ArrayList<>();
-    final CalloutRuntime runtime;
-    final LayerClassifier classifier;
-    final PacketPipeline pipeline;
+    final CalloutTestPath kit = CalloutTestPath.create();
     final List<CalloutInstance> instances = new ArrayList<>();
-
-    StreamPath() {
-        InjectionRouter router = new InjectionRouter();
-        runtime = new CalloutRuntime(engine, router, CalloutRuntime.Config.defaults());
-        classifier = new LayerClassifier(engine, FlowConfig.DEFAULTS, new ClassifierCounters(), 3, runtime.registry());
-        pipeline = new PacketPipeline(classifier, this, new DropCounters(), new PipelineCounters(), Map.of(
-                Direction.OUTBOUND, new Egress(InjectionPath.SEND, 1500, null, null),
-                Direction.INBOUND, new Egress(InjectionPath.RECEIVE, 1500, null, null)),
-                ReassemblyConfig.DEFAULTS, PooledByteBufAllocator.DEFAULT);
-        classifier.injectionOrigin(pipeline);
-        pipeline.injectionExecutor(tasks::add);
-        router.add(pipeline);
-    }
 
     /** Creates an stmedit instance from {@code params} and adds a STREAM_V4 filter for it in {@code sublayer}. */
     void stmedit(Map<String, Object> params, Sublayer sublayer) throws Exception {
-        CalloutInstance c = new StmeditFactory().create(params, runtime.services());
+        CalloutInstance c = new StmeditFactory().create(params, kit.services());
         instances.add(c);
-        UUID key = UUID.randomUUID();
-        runtime.registry().register(c.registration(key, "stmedit-" + key));
-        FilterSpec.Builder b = FilterSpec.builder(Layer.STREAM_V4).callout(FilterAction.CALLOUT_TERMINATING, key);
-        if (sublayer != null) b.sublayer(sublayer);
-        engine.addFilter(b.build());
-    }
-
-    @Override
-    public InjectionResult injectReceive(TunQueue queue, ByteBuf packet) {
-        toHost.add(ByteBufUtil.getBytes(packet));
-        return InjectionResult.INJECTED;
-    }
-
-    @Override
-    public InjectionResult injectSend(ByteBuf packet, int ipVersion) {
-        toPeer.add(ByteBufUtil.getBytes(packet));
-        return InjectionResult.INJECTED;
+        UUID key = kit.register(c, FilterAction.CALLOUT_TERMINATING).key();
+        kit.filter(Layer.STREAM_V4, FilterAction.CALLOUT_TERMINATING, key, b -> {
+            if (sublayer != null) b.sublayer(sublayer);
+        });
     }
 
     void in(byte[] p) {
-        pipeline.receiverFor(Direction.INBOUND).onPacket(null, PooledByteBufAllocator.DEFAULT.directBuffer(p.length).writeBytes(p));
+        kit.inbound(p);
     }
 
     void out(byte[] p) {
-        pipeline.receiverFor(Direction.OUTBOUND).onPacket(null, PooledByteBufAllocator.DEFAULT.directBuffer(p.length).writeBytes(p));
+        kit.outbound(p);
     }
 
     /** PEER connects to HOST:hostPort. */
@@ -114,21 +60,10 @@ final class StreamPath implements AutoCloseable, PacketInjector {
                 PEER_ISN + 1 + offset, HOST_ISN + 1, text));
     }
 
-    boolean runTasksUntil(BooleanSupplier done, long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (!done.getAsBoolean()) {
-            Runnable r = tasks.poll();
-            if (r != null) r.run();
-            else if (System.currentTimeMillis() > deadline) return false;
-            else Thread.sleep(1);
-        }
-        return true;
-    }
-
     /** What the host's application reads: payloads toward the host in order (each segment's TCP checksum checked). */
     String hostReads() {
         StringBuilder b = new StringBuilder();
-        for (byte[] raw : toHost) {
+        for (byte[] raw : kit.received()) {
             TcpPacket t = parse(raw);
             if (t.getPayload() != null) b.append(new String(t.getPayload().getRawData(), StandardCharsets.ISO_8859_1));
         }
@@ -136,7 +71,7 @@ final class StreamPath implements AutoCloseable, PacketInjector {
     }
 
     boolean hostGotFin() {
-        return toHost.stream().anyMatch(r -> parse(r).getHeader().getFin());
+        return kit.received().stream().anyMatch(r -> parse(r).getHeader().getFin());
     }
 
     static TcpPacket parse(byte[] raw) {
@@ -178,9 +113,6 @@ final class StreamPath implements AutoCloseable, PacketInjector {
 
     @Override
     public void close() {
-        instances.forEach(CalloutInstance::close);
-        runtime.close();
-        pipeline.close();
-        classifier.close();
+        kit.close(); // closes the stmedit instances too
     }
 }

@@ -65,6 +65,13 @@ public final class Packets {
         return ip(s, d, IpNumber.UDP, u);
     }
 
+    /** A UDP datagram whose payload is {@code n} bytes of value {@code fill}. */
+    public static byte[] udp(String src, int sp, String dst, int dp, int n, int fill) {
+        byte[] payload = new byte[n];
+        java.util.Arrays.fill(payload, (byte) fill);
+        return udp(src, sp, dst, dp, payload);
+    }
+
     /** An ICMPv4 echo request or reply. */
     public static byte[] echo(String src, String dst, int id, int seq, boolean reply) {
         InetAddress s = addr(src), d = addr(dst);
