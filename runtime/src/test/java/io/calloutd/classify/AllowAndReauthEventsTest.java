@@ -60,8 +60,8 @@ class AllowAndReauthEventsTest {
         h.engine.addFilter(FilterSpec.builder(ALE_AUTH_CONNECT_V4).action(FilterAction.PERMIT).build());
         handshakeAndData();
         h.in(FlowPackets.udp(PEER, 7000, HOST, 5353, 20));
-        assertThat(h.injector.sent).hasSize(3);
-        assertThat(h.injector.received).hasSize(3);
+        assertThat(h.injector.sent()).hasSize(3);
+        assertThat(h.injector.received()).hasSize(3);
         assertThat(h.engine.collectsAllowEvents()).isFalse();
         assertThat(h.events.snapshot()).isEmpty();
     }
@@ -88,7 +88,7 @@ class AllowAndReauthEventsTest {
         h.engine.collectAllowEvents(true);
         Filter block = h.engine.addFilter(FilterSpec.builder(ALE_AUTH_CONNECT_V4).action(FilterAction.BLOCK).build());
         h.out(tcpOut(SYN, 0));
-        assertThat(h.injector.sent).isEmpty();
+        assertThat(h.injector.sent()).isEmpty();
         assertThat(h.events.snapshot()).extracting(NetEvent::type, NetEvent::layer, NetEvent::filterId)
                 .containsExactly(tuple(NetEventType.CLASSIFY_DROP, ALE_AUTH_CONNECT_V4, block.id()));
     }
@@ -110,9 +110,9 @@ class AllowAndReauthEventsTest {
         // A change that blocks it: the reauthorization names the filter and BLOCK, then the drop follows.
         Filter block = h.engine.addFilter(FilterSpec.builder(ALE_AUTH_CONNECT_V4).action(FilterAction.BLOCK)
                 .condition(Condition.eq(Field.IP_REMOTE_PORT, Value.uint16(80))).build());
-        int sent = h.injector.sent.size();
+        int sent = h.injector.sent().size();
         h.out(tcpOut(ACK, 10));
-        assertThat(h.injector.sent).hasSize(sent);
+        assertThat(h.injector.sent()).hasSize(sent);
         assertThat(h.events.snapshot()).hasSize(3);
         assertThat(h.events.snapshot().subList(1, 3))
                 .extracting(NetEvent::type, NetEvent::layer, NetEvent::filterId, NetEvent::verdict)
