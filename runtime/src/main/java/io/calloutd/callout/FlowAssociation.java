@@ -8,7 +8,9 @@ import io.calloutd.flow.Flow;
  * FwpsFlowAssociateContext0 / FwpsFlowRemoveContext0 for the callout that is classifying right now (§2.6), for
  * callouts that do not hold the registry and the flow table themselves (e.g. those a policy file creates): the
  * flow is the indication's ({@link ClassifyContext#flow()}), the callout id the calling callout's. Call only from
- * inside that callout's classify, on the packet thread. The callout needs a flowDelete function.
+ * inside that callout's classify, on the packet thread. The callout needs a flowDelete function. A callout that holds
+ * the registry and knows its id may use {@link CalloutRegistry#associateContext(ClassifyContext, Layer, int, long)}
+ * instead: same table, same exactly-once flowDelete.
  */
 public final class FlowAssociation {
     private FlowAssociation() { }
