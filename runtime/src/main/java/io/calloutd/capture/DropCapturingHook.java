@@ -57,6 +57,11 @@ public final class DropCapturingHook implements VerdictHook {
         return classifier.needsSegments(superFrame, direction);
     }
 
+    @Override
+    public boolean needsCompleteChecksums() {
+        return classifier.needsCompleteChecksums();
+    }
+
     // The classifier must see these too: stream segments it rebuilds, completions handed to the packet thread.
     @Override
     public void attachOutput(io.calloutd.pipeline.PacketOutput output) {

@@ -244,6 +244,12 @@ public final class LayerClassifier implements VerdictHook, AutoCloseable {
         return segmentSuperFrames.getAsBoolean();
     }
 
+    /** While callouts are registered (the same condition as {@link #needsSegments}): they rewrite and copy packets. */
+    @Override
+    public boolean needsCompleteChecksums() {
+        return segmentSuperFrames.getAsBoolean();
+    }
+
     /**
      * Sweeps a tenth of the flow table for expired flows. The daemon calls it every 100 ms as a task on the packet
      * thread, so idle flows end (ENDPOINT_CLOSURE, flowDelete) within about a second of their timeout even when no

@@ -20,8 +20,8 @@ import io.netty.buffer.ByteBufAllocator;
  *
  * <p>Entry ({@link #enter}): every frame read starts with a {@code virtio_net_hdr}. Invalid headers are dropped
  * with a {@link GsoDropReason}. A plain packet goes on with the header stripped. A partial (NEEDS_CSUM) checksum
- * is completed only if the packet will leave by a path that cannot carry the header (the raw socket) or must be
- * refragmented. A super-frame is classified once, by its headers, and handed back whole — unless the egress cannot
+ * is completed only if the packet will leave by a path that cannot carry the header (the raw socket), must be
+ * refragmented, or the verdict hook asks for complete checksums (callouts that rewrite or copy packets). A super-frame is classified once, by its headers, and handed back whole — unless the egress cannot
  * take it (raw socket), its segments would not fit the egress MTU, or the verdict hook asks for per-segment
  * decisions: then it is segmented in software here and every segment runs through the pipeline on its own.
  *
@@ -80,7 +80,8 @@ final class GsoStage implements PacketInjector, SegmentSink {
                 return enterSuperFrame(queue, buf, direction, out);
             }
             case NEEDS_CHECKSUM -> {
-                if (!carriesHeader(out) || buf.readableBytes() - VnetHeader.SIZE > out.mtu()) {
+                if (!carriesHeader(out) || buf.readableBytes() - VnetHeader.SIZE > out.mtu()
+                        || hook.needsCompleteChecksums()) {
                     GsoDropReason r = frame.completeChecksum();
                     if (r != null) {
                         counters.drop(r);

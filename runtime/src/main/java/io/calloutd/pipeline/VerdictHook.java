@@ -76,6 +76,16 @@ public interface VerdictHook {
     }
 
     /**
+     * True if packets must reach the hook with complete transport checksums: callouts rewrite packets in place
+     * (an incremental update of a checksum the sender left partial, CHECKSUM_PARTIAL, would be wrong once the kernel
+     * completes it) and copy them (a clone or a capture must be a valid packet). Asked for each plain frame read with
+     * a partial checksum; by default such frames keep it (the kernel completes it after reinjection).
+     */
+    default boolean needsCompleteChecksums() {
+        return false;
+    }
+
+    /**
      * Hands the hook the pipeline's output for packets it originates (rebuilt stream segments). Called once by the
      * pipeline at construction. Default: ignored.
      */

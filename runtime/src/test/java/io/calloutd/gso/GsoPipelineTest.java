@@ -255,6 +255,37 @@ class GsoPipelineTest {
     }
 
     @Test
+    void aHookThatNeedsCompleteChecksumsGetsThemAndTheTunGetsAHeaderWithoutNeedsCsum() throws Exception {
+        VerdictHook wantsComplete = new VerdictHook() {
+            @Override public Verdict decide(ParsedPacket packet, Direction direction) {
+                // What a callout sees: a valid checksum (pcap4j), not the pseudo-header sum the sender left.
+                byte[] seen = new byte[packet.ipLength()];
+                packet.buffer().getBytes(packet.networkOffset(), seen);
+                try {
+                    Packet ip = TestPackets.parse(seen);
+                    IpV4Packet.IpV4Header h = ip.get(IpV4Packet.class).getHeader();
+                    assertThat(ip.get(UdpPacket.class).hasValidChecksum(h.getSrcAddr(), h.getDstAddr(), false)).isTrue();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                return Verdict.PERMIT;
+            }
+            @Override public boolean needsCompleteChecksums() { return true; }
+        };
+        PacketPipeline p = pipeline(wantsComplete, 1500);
+        Random r = new Random(7);
+        byte[] full = SuperFrames.udp(r, false, TestPackets.bytes(r, 700));
+        byte[] frame = SuperFrames.withHeader(partial(full, false, false), FLAG_NEEDS_CSUM, GSO_NONE, 0, 0, 20, 6);
+
+        feed(p, Direction.INBOUND, frame);
+        assertThat(injector.received).hasSize(1);
+        byte[] written = injector.received.get(0);
+        assertThat(written[0] & FLAG_NEEDS_CSUM).as("vnet flags: the kernel has nothing left to complete").isZero();
+        assertThat(java.util.Arrays.copyOfRange(written, written.length - full.length, written.length)).isEqualTo(full);
+        assertThat(counters.gso().checksumsCompleted()).isEqualTo(1);
+    }
+
+    @Test
     void plainPacketsGoBackBehindAnEmptyHeaderAndFragmentsAreCopiedBehindOne() {
         PacketPipeline p = pipeline(VerdictHook.PERMIT_ALL, 1500);
         Random r = new Random(7);
