@@ -5,6 +5,7 @@ import io.calloutd.engine.Filter;
 import io.calloutd.engine.IncomingValues;
 import io.calloutd.engine.Verdict;
 import io.calloutd.flow.Flow;
+import io.calloutd.flow.TcpAckTranslator;
 import io.calloutd.packet.ParsedPacket;
 import io.calloutd.packet.TcpHeader;
 import io.calloutd.pipeline.Direction;
@@ -17,7 +18,7 @@ import java.util.UUID;
  * Segments without data (ACK, RST) are rewritten in place: sequence number into the edited space of their own
  * direction, acknowledgement and SACK blocks back into the input space of the other (§6.7). Packet thread only.
  */
-final class StreamConnection implements StreamWaterfall.Dropper {
+final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslator {
     final Flow flow;
     final long flowId;
     private final StreamEnv env;
@@ -40,6 +41,15 @@ final class StreamConnection implements StreamWaterfall.Dropper {
     }
 
     boolean isDropped() { return dropped; }
+
+    /**
+     * For the flow table, before this segment reaches {@link #segment}: the acknowledgement as the sender of the
+     * acknowledged bytes numbers them, so FINs (read as sent) and their acknowledgements are compared in one space.
+     */
+    @Override
+    public int ackInSenderSpace(Direction d, int ack) {
+        return dirs[1 - d.ordinal()].translateAck(ack);
+    }
 
     /**
      * One TCP segment of this connection travelling in {@code d}.
