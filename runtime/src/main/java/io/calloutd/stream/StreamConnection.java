@@ -132,13 +132,15 @@ final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslato
             me.stream.input().disconnect();
         }
         env.counters.segmentsAbsorbed.increment();
-        me.pushPending |= (flags & TcpHeader.PSH) != 0;
+        boolean push = (flags & TcpHeader.PSH) != 0;
+        me.pushPending |= push;
         me.stream.run();
-        afterRun(me);
+        afterRun(me, len >= me.mss && !push && !fin); // a full unpushed segment: the sender has more queued
         return Verdict.BLOCK;
     }
 
     private void answerRetransmission(TcpDirection me, long off, long end, boolean fin) {
+        me.emitNew(false); // the sender waits for an acknowledgement: a held tail must not make it wait longer
         long from = me.reemitFrom(off), to = me.reemitTo(end);
         int n = me.reemit(from, to, fin && me.finSent());
         if (n > 0) {
@@ -149,11 +151,14 @@ final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslato
         }
     }
 
-    /** After the stream of {@code me} ran: record the decided input, send new output (or at least the new ACK). */
-    private void afterRun(TcpDirection me) {
+    /**
+     * After the stream of {@code me} ran: record the decided input, send new output (or at least the new ACK);
+     * {@code mayHold}: a short tail may wait for more input ({@link TcpDirection#emitNew}).
+     */
+    private void afterRun(TcpDirection me, boolean mayHold) {
         if (dropped) return;
         me.checkpoint();
-        if (me.emitNew() == 0) me.emitAckIfChanged(false);
+        if (me.emitNew(mayHold) == 0) me.emitAckIfChanged(false);
     }
 
     private static void translateSack(ParsedPacket p, TcpDirection other, int ack) {
@@ -185,7 +190,7 @@ final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslato
         int stage = me.stream.stageOf(key);
         if (stage < 0) return false;
         me.stream.injectBelow(stage, data, 0, data.length, (streamFlags & StreamFlags.ANY_DISCONNECT) != 0);
-        afterRun(me);
+        afterRun(me, false);
         return true;
     }
 
@@ -197,7 +202,7 @@ final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslato
         TcpDirection other = dirs[inbound ? Direction.OUTBOUND.ordinal() : Direction.INBOUND.ordinal()];
         int stage = me.stream.stageOf(key);
         if (stage < 0 || !me.stream.continueStage(stage)) return false;
-        afterRun(me);
+        afterRun(me, false);
         if (!me.stream.deferred() && other.template.isSet()) {
             other.windowOut = other.windowReal;
             other.emitAckIfChanged(false); // window update: the sender may send again
