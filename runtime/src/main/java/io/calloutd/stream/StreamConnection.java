@@ -135,7 +135,8 @@ final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslato
         boolean push = (flags & TcpHeader.PSH) != 0;
         me.pushPending |= push;
         me.stream.run();
-        afterRun(me, len >= me.mss && !push && !fin); // a full unpushed segment: the sender has more queued
+        me.moreExpected = len >= me.mss && !push && !fin; // a full unpushed segment: the sender has more queued
+        afterRun(me);
         return Verdict.BLOCK;
     }
 
@@ -152,13 +153,14 @@ final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslato
     }
 
     /**
-     * After the stream of {@code me} ran: record the decided input, send new output (or at least the new ACK);
-     * {@code mayHold}: a short tail may wait for more input ({@link TcpDirection#emitNew}).
+     * After the stream of {@code me} ran (new input, an out-of-band injection or a continue): record the decided
+     * input, send new output (or at least the new ACK). A short tail may wait for more input while the sender's last
+     * segment said more follows ({@link TcpDirection#emitNew}).
      */
-    private void afterRun(TcpDirection me, boolean mayHold) {
+    private void afterRun(TcpDirection me) {
         if (dropped) return;
         me.checkpoint();
-        if (me.emitNew(mayHold) == 0) me.emitAckIfChanged(false);
+        if (me.emitNew(me.moreExpected) == 0) me.emitAckIfChanged(false);
     }
 
     private static void translateSack(ParsedPacket p, TcpDirection other, int ack) {
@@ -190,7 +192,7 @@ final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslato
         int stage = me.stream.stageOf(key);
         if (stage < 0) return false;
         me.stream.injectBelow(stage, data, 0, data.length, (streamFlags & StreamFlags.ANY_DISCONNECT) != 0);
-        afterRun(me, false);
+        afterRun(me);
         return true;
     }
 
@@ -202,7 +204,7 @@ final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslato
         TcpDirection other = dirs[inbound ? Direction.OUTBOUND.ordinal() : Direction.INBOUND.ordinal()];
         int stage = me.stream.stageOf(key);
         if (stage < 0 || !me.stream.continueStage(stage)) return false;
-        afterRun(me, false);
+        afterRun(me);
         if (!me.stream.deferred() && other.template.isSet()) {
             other.windowOut = other.windowReal;
             other.emitAckIfChanged(false); // window update: the sender may send again

@@ -36,6 +36,8 @@ final class TcpDirection implements StreamSink {
     int mss = 536;
     /** The sender pushed (PSH) data not yet emitted: the last segment emitted for it carries PSH too. */
     boolean pushPending;
+    /** The sender's latest data segment was full-sized without PSH or FIN: more input follows at once. */
+    boolean moreExpected;
 
     TcpDirection(StreamEnv env, Direction direction) {
         this.env = env;
@@ -150,7 +152,7 @@ final class TcpDirection implements StreamSink {
 
     /**
      * Emits what was produced but not yet sent, in segments of the observed MSS; returns the number of segments sent.
-     * With {@code mayHold} (the sender's segment was full-sized and not pushed, so more follows at once) a short tail
+     * With {@code mayHold} (the sender's last segment was full-sized and not pushed, so more follows at once) a short tail
      * waits while emitted output is unacknowledged, Nagle-style (RFC 896): a growing edit then fills the next segment
      * instead of spilling a small one per input segment. The tail leaves with the next input, on a push or FIN, or
      * as soon as the receiver has acknowledged everything sent ({@link #onAck}), so it is never held for long.
