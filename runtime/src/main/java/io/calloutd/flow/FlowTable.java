@@ -116,8 +116,9 @@ public final class FlowTable implements AutoCloseable {
         f.lastSeenNanos = nowNanos;
         if (tcp) {
             TcpHeader t = p.tcp();
-            int change = TcpTracker.update(f, fromInitiator, flags, t.sequenceNumber(), t.acknowledgmentNumber(),
-                    p.payloadLength());
+            int ack = t.acknowledgmentNumber();
+            if (f.attachment() instanceof TcpAckTranslator x) ack = x.ackInSenderSpace(direction, ack); // edited stream
+            int change = TcpTracker.update(f, fromInitiator, flags, t.sequenceNumber(), ack, p.payloadLength());
             applyTcpChange(f, change, nowNanos, out);
         } else {
             if (!fromInitiator && f.state == FlowState.UNREPLIED) {

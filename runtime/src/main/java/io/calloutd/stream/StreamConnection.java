@@ -5,6 +5,7 @@ import io.calloutd.engine.Filter;
 import io.calloutd.engine.IncomingValues;
 import io.calloutd.engine.Verdict;
 import io.calloutd.flow.Flow;
+import io.calloutd.flow.TcpAckTranslator;
 import io.calloutd.packet.ParsedPacket;
 import io.calloutd.packet.TcpHeader;
 import io.calloutd.pipeline.Direction;
@@ -17,7 +18,7 @@ import java.util.UUID;
  * Segments without data (ACK, RST) are rewritten in place: sequence number into the edited space of their own
  * direction, acknowledgement and SACK blocks back into the input space of the other (§6.7). Packet thread only.
  */
-final class StreamConnection implements StreamWaterfall.Dropper {
+final class StreamConnection implements StreamWaterfall.Dropper, TcpAckTranslator {
     final Flow flow;
     final long flowId;
     private final StreamEnv env;
@@ -40,6 +41,15 @@ final class StreamConnection implements StreamWaterfall.Dropper {
     }
 
     boolean isDropped() { return dropped; }
+
+    /**
+     * For the flow table, before this segment reaches {@link #segment}: the acknowledgement as the sender of the
+     * acknowledged bytes numbers them, so FINs (read as sent) and their acknowledgements are compared in one space.
+     */
+    @Override
+    public int ackInSenderSpace(Direction d, int ack) {
+        return dirs[1 - d.ordinal()].translateAck(ack);
+    }
 
     /**
      * One TCP segment of this connection travelling in {@code d}.
@@ -122,13 +132,16 @@ final class StreamConnection implements StreamWaterfall.Dropper {
             me.stream.input().disconnect();
         }
         env.counters.segmentsAbsorbed.increment();
-        me.pushPending |= (flags & TcpHeader.PSH) != 0;
+        boolean push = (flags & TcpHeader.PSH) != 0;
+        me.pushPending |= push;
         me.stream.run();
+        me.moreExpected = len >= me.mss && !push && !fin; // a full unpushed segment: the sender has more queued
         afterRun(me);
         return Verdict.BLOCK;
     }
 
     private void answerRetransmission(TcpDirection me, long off, long end, boolean fin) {
+        me.emitNew(false); // the sender waits for an acknowledgement: a held tail must not make it wait longer
         long from = me.reemitFrom(off), to = me.reemitTo(end);
         int n = me.reemit(from, to, fin && me.finSent());
         if (n > 0) {
@@ -139,11 +152,15 @@ final class StreamConnection implements StreamWaterfall.Dropper {
         }
     }
 
-    /** After the stream of {@code me} ran: record the decided input, send new output (or at least the new ACK). */
+    /**
+     * After the stream of {@code me} ran (new input, an out-of-band injection or a continue): record the decided
+     * input, send new output (or at least the new ACK). A short tail may wait for more input while the sender's last
+     * segment said more follows ({@link TcpDirection#emitNew}).
+     */
     private void afterRun(TcpDirection me) {
         if (dropped) return;
         me.checkpoint();
-        if (me.emitNew() == 0) me.emitAckIfChanged(false);
+        if (me.emitNew(me.moreExpected) == 0) me.emitAckIfChanged(false);
     }
 
     private static void translateSack(ParsedPacket p, TcpDirection other, int ack) {

@@ -36,6 +36,8 @@ final class TcpDirection implements StreamSink {
     int mss = 536;
     /** The sender pushed (PSH) data not yet emitted: the last segment emitted for it carries PSH too. */
     boolean pushPending;
+    /** The sender's latest data segment was full-sized without PSH or FIN: more input follows at once. */
+    boolean moreExpected;
 
     TcpDirection(StreamEnv env, Direction direction) {
         this.env = env;
@@ -87,6 +89,7 @@ final class TcpDirection implements StreamSink {
             outUna = dataAcked;
             if (out.readerIndex() > 262144) out.discardReadBytes();
             map.trim(outUna);
+            if (outUna == sentNxt && sentNxt < outNxt) emitNew(false); // all sent is acknowledged: the held tail goes
         }
     }
 
@@ -147,11 +150,19 @@ final class TcpDirection implements StreamSink {
 
     // ---- emission ----
 
-    /** Emits everything produced but not yet sent; returns the number of segments sent. */
-    int emitNew() {
+    /**
+     * Emits what was produced but not yet sent, in segments of the observed MSS; returns the number of segments sent.
+     * With {@code mayHold} (the sender's last segment was full-sized and not pushed, so more follows at once) a short tail
+     * waits while emitted output is unacknowledged, Nagle-style (RFC 896): a growing edit then fills the next segment
+     * instead of spilling a small one per input segment. The tail leaves with the next input, on a push or FIN, or
+     * as soon as the receiver has acknowledged everything sent ({@link #onAck}), so it is never held for long.
+     */
+    int emitNew(boolean mayHold) {
         int n = 0;
+        boolean hold = mayHold && !pushPending && !outFin;
         while (sentNxt < outNxt) {
             int len = (int) Math.min(mss, outNxt - sentNxt);
+            if (len < mss && hold && sentNxt > outUna) break;
             boolean last = sentNxt + len == outNxt;
             boolean fin = last && outFin && !finSent;
             int flags = TcpHeader.ACK | (last && pushPending ? TcpHeader.PSH : 0) | (fin ? TcpHeader.FIN : 0);
