@@ -6,13 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds a {@link FilterIndex}: files every filter (in rank order) into the lists of each protocol class it allows. */
+/**
+ * Builds a {@link FilterIndex}: files every filter (in rank order) into the lists of each protocol class it allows,
+ * or, if it has no protocol group, into the shared tables.
+ */
 final class IndexBuilder {
     private final CompiledFilter[] ranked;
     private final ProtocolClasses classes;
     private final ListPruner pruner;
     private final CandidatePool pool = new CandidatePool();
     private final ListPruner.Growing[] residual;
+    /** Ranks filed somewhere without the certain mark: only their conditions are ever tested. */
+    private final boolean[] tested;
     private final List<Map<Long, IntervalMap.Builder>> maps = new ArrayList<>();
     private final List<Map<DimKey, Map<KeyTable.Key, ListPruner.Growing>>> keys = new ArrayList<>();
 
@@ -20,8 +25,9 @@ final class IndexBuilder {
         this.ranked = ranked;
         this.classes = new ProtocolClasses(ranked);
         this.pruner = new ListPruner(kind, sublayerEnd);
-        residual = new ListPruner.Growing[classes.count];
-        for (int c = 0; c < classes.count; c++) {
+        this.tested = new boolean[ranked.length];
+        residual = new ListPruner.Growing[classes.count + 1];
+        for (int c = 0; c <= classes.count; c++) {
             residual[c] = pruner.new Growing();
             maps.add(new LinkedHashMap<>());
             keys.add(new LinkedHashMap<>());
@@ -30,7 +36,7 @@ final class IndexBuilder {
 
     FilterIndex build() {
         for (int r = 0; r < ranked.length; r++) add(ranked[r], r);
-        int n = classes.count;
+        int n = classes.count + 1; // the protocol classes, then the shared tables
         int[] res = new int[n];
         IntervalMap[][] im = new IntervalMap[n][];
         KeyTable[][] kt = new KeyTable[n][];
@@ -46,7 +52,7 @@ final class IndexBuilder {
             }
             kt[c] = tables.toArray(new KeyTable[0]);
         }
-        return new FilterIndex(pool.freeze(), classes, res, im, kt);
+        return new FilterIndex(pool.freeze(), classes, res, im, kt, tested);
     }
 
     private void add(CompiledFilter cf, int rank) {
@@ -58,10 +64,12 @@ final class IndexBuilder {
             start = cf.groupEnd[g];
         }
         int[] pg = ProtocolClasses.protocolGroup(cf);
-        boolean[] fileIn = new boolean[classes.count];
-        if (pg == null) java.util.Arrays.fill(fileIn, true);
+        // A filter without a protocol group goes once into the shared tables (probed for every packet) rather than
+        // into every class: the index then holds each such filter once, so far more of it stays in cache.
+        boolean[] fileIn = new boolean[classes.count + 1];
+        if (pg == null) fileIn[classes.count] = true;
         else for (int k = pg[0]; k < pg[1]; k++) fileIn[classes.of((int) cf.conditions[k].aLo)] = true;
-        for (int c = 0; c < classes.count; c++) {
+        for (int c = 0; c <= classes.count; c++) {
             if (!fileIn[c]) continue;
             // Certain: every group except the indexed one is implied by the class (only a protocol group can be).
             boolean certain = true;
@@ -72,6 +80,7 @@ final class IndexBuilder {
                 else if (pg == null || pg[0] != start || c == classes.other()) certain = false;
                 start = cf.groupEnd[g];
             }
+            if (!certain) tested[rank] = true;
             if (best < 0) {
                 residual[c].add(rank, certain);
                 continue;
