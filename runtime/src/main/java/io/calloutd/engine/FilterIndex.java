@@ -1,11 +1,9 @@
 package io.calloutd.engine;
 
 /**
- * Per-layer candidate index (M-24). Tables are kept per protocol class ({@link ProtocolClasses}) plus one shared set
- * for filters without a protocol group; each filter is filed, in the classes its protocol allows (or once in the
- * shared set), under its most selective indexable OR group (§1.3), or in the residual list if it has none. A packet
- * probes its class's tables and the shared ones: copying protocol-free filters into every class made the index
- * several times larger, and at 100 000 filters the index's size, not the number of probes, sets the cost. Two shapes:
+ * Per-layer candidate index (M-24). Tables are kept per protocol class ({@link ProtocolClasses}); each filter is filed,
+ * in the classes its protocol allows, under its most selective indexable OR group (§1.3), or in the class's residual
+ * list if it has none. Two shapes:
  * <ul>
  *   <li><b>Interval maps</b> ({@link IntervalMap}) for fields of at most 32 bits: equality, IPv4 prefixes and
  *   ranges/comparisons are intervals; one lookup per field gives every filter whose interval covers the value.</li>
@@ -22,8 +20,7 @@ final class FilterIndex {
     /** Rank lists: {@code pool[off]} = length, entries follow. */
     final int[] pool;
     private final ProtocolClasses classes;
-    /** Per class, then the shared tables at index {@code classes.count}: residual list offset (or -1), interval maps,
-     *  masked-key tables. */
+    /** Per class: residual list offset (or -1), interval maps, masked-key tables. */
     private final int[] residual;
     private final IntervalMap[][] maps;
     private final KeyTable[][] keys;
@@ -39,9 +36,9 @@ final class FilterIndex {
         this.residual = residual;
         this.maps = maps;
         this.keys = keys;
-        int m = 0, sh = classes.count;
-        for (int c = 0; c < sh; c++) m = Math.max(m, 1 + maps[c].length + keys[c].length);
-        maxLists = m + 1 + maps[sh].length + keys[sh].length;
+        int m = 0;
+        for (int c = 0; c < classes.count; c++) m = Math.max(m, 1 + maps[c].length + keys[c].length);
+        maxLists = m;
     }
 
     /** Number of lists {@link #collect} can fill. */
@@ -52,30 +49,23 @@ final class FilterIndex {
      * {@code to[n]} the end (exclusive). Returns how many lists were found. Allocates nothing.
      */
     int collect(IncomingValues in, int[] from, int[] to) {
-        int c = classes.of(in), sh = classes.count;
+        int c = classes.of(in);
         int n = 0;
         if (residual[c] >= 0) n = put(residual[c], from, to, n);
-        if (residual[sh] >= 0) n = put(residual[sh], from, to, n);
-        IntervalMap[] ms = maps[c], ss = maps[sh];
-        // Two passes: every map's first-level load (class and shared maps) is issued before any result is used, so
-        // that their cache misses overlap instead of queueing one behind another (a type mismatch reads as empty).
-        int base = n, cm = ms.length, all = cm + ss.length;
-        for (int i = 0; i < all; i++) {
-            IntervalMap m = i < cm ? ms[i] : ss[i - cm];
+        IntervalMap[] ms = maps[c];
+        // Two passes: every map's first-level load is issued before any result is used, so that their cache
+        // misses overlap instead of queueing one behind another (a type mismatch reads as the empty slot).
+        int base = n;
+        for (int i = 0; i < ms.length; i++) {
+            IntervalMap m = ms[i];
             int f = m.field;
             to[base + i] = in.typeOrdinal(f) == m.type ? m.bucket(in.lowAt(f)) : IntervalMap.EMPTY_SLOT;
         }
-        for (int i = 0; i < all; i++) {
-            IntervalMap m = i < cm ? ms[i] : ss[i - cm];
-            int off = m.resolve(to[base + i], in.lowAt(m.field));
+        for (int i = 0; i < ms.length; i++) {
+            int off = ms[i].resolve(to[base + i], in.lowAt(ms[i].field));
             if (off >= 0) n = put(off, from, to, n); // n <= base + i: never overwrites a slot still to be read
         }
-        n = probeKeys(keys[c], in, from, to, n);
-        return probeKeys(keys[sh], in, from, to, n);
-    }
-
-    private int probeKeys(KeyTable[] ts, IncomingValues in, int[] from, int[] to, int n) {
-        for (KeyTable t : ts) {
+        for (KeyTable t : keys[c]) {
             int f = t.field;
             if (in.typeOrdinal(f) != t.type) continue;
             int off = t.get(in.highAt(f) & t.maskHi, in.lowAt(f) & t.maskLo);

@@ -6,10 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Builds a {@link FilterIndex}: files every filter (in rank order) into the lists of each protocol class it allows,
- * or, if it has no protocol group, into the shared tables.
- */
+/** Builds a {@link FilterIndex}: files every filter (in rank order) into the lists of each protocol class it allows. */
 final class IndexBuilder {
     private final CompiledFilter[] ranked;
     private final ProtocolClasses classes;
@@ -26,8 +23,8 @@ final class IndexBuilder {
         this.classes = new ProtocolClasses(ranked);
         this.pruner = new ListPruner(kind, sublayerEnd);
         this.tested = new boolean[ranked.length];
-        residual = new ListPruner.Growing[classes.count + 1];
-        for (int c = 0; c <= classes.count; c++) {
+        residual = new ListPruner.Growing[classes.count];
+        for (int c = 0; c < classes.count; c++) {
             residual[c] = pruner.new Growing();
             maps.add(new LinkedHashMap<>());
             keys.add(new LinkedHashMap<>());
@@ -36,7 +33,7 @@ final class IndexBuilder {
 
     FilterIndex build() {
         for (int r = 0; r < ranked.length; r++) add(ranked[r], r);
-        int n = classes.count + 1; // the protocol classes, then the shared tables
+        int n = classes.count;
         int[] res = new int[n];
         IntervalMap[][] im = new IntervalMap[n][];
         KeyTable[][] kt = new KeyTable[n][];
@@ -64,12 +61,10 @@ final class IndexBuilder {
             start = cf.groupEnd[g];
         }
         int[] pg = ProtocolClasses.protocolGroup(cf);
-        // A filter without a protocol group goes once into the shared tables (probed for every packet) rather than
-        // into every class: the index then holds each such filter once, so far more of it stays in cache.
-        boolean[] fileIn = new boolean[classes.count + 1];
-        if (pg == null) fileIn[classes.count] = true;
+        boolean[] fileIn = new boolean[classes.count];
+        if (pg == null) java.util.Arrays.fill(fileIn, true);
         else for (int k = pg[0]; k < pg[1]; k++) fileIn[classes.of((int) cf.conditions[k].aLo)] = true;
-        for (int c = 0; c <= classes.count; c++) {
+        for (int c = 0; c < classes.count; c++) {
             if (!fileIn[c]) continue;
             // Certain: every group except the indexed one is implied by the class (only a protocol group can be).
             boolean certain = true;
