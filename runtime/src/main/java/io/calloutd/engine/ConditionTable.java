@@ -4,8 +4,6 @@ package io.calloutd.engine;
  * The conditions of one layer's filters flattened into primitive arrays, by rank, so that testing a candidate
  * touches one small contiguous record per condition instead of a chain of objects. Conditions of rank r occupy
  * [start[r], start[r+1]); each records the end of its OR group (§1.3: a run of same-field conditions is ORed).
- * Only filters the index may hand out without the certain mark are stored (the rest are never tested): at 100 000
- * filters that keeps most of the table out of the caches' way.
  */
 final class ConditionTable {
     private static final int STRIDE = 5; // meta, aHi, aLo, bHi, bLo
@@ -13,20 +11,18 @@ final class ConditionTable {
     private final long[] rec;
     private final String[] s1, s2;
 
-    /** Table of the conditions of {@code ranked[r]} for every r with {@code tested[r]}; the others match nothing. */
-    ConditionTable(CompiledFilter[] ranked, boolean[] tested) {
+    ConditionTable(CompiledFilter[] ranked) {
         start = new int[ranked.length + 1];
         int n = 0;
         for (int r = 0; r < ranked.length; r++) {
             start[r] = n;
-            if (tested[r]) n += ranked[r].conditions.length;
+            n += ranked[r].conditions.length;
         }
         start[ranked.length] = n;
         rec = new long[n * STRIDE];
         s1 = new String[n];
         s2 = new String[n];
         for (int r = 0; r < ranked.length; r++) {
-            if (!tested[r]) continue;
             CompiledFilter cf = ranked[r];
             int base = start[r], g = 0;
             for (int k = 0; k < cf.conditions.length; k++) {
@@ -48,7 +44,6 @@ final class ConditionTable {
     /** True if every OR group of the filter at {@code rank} has a member matching {@code in}. */
     boolean matches(int rank, IncomingValues in) {
         int i = start[rank], end = start[rank + 1];
-        if (i == end) return false; // not stored: never tested (an unconditional filter is always certain)
         long[] a = rec;
         while (i < end) {
             int o = i * STRIDE;

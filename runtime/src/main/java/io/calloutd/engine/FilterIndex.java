@@ -25,12 +25,8 @@ final class FilterIndex {
     private final IntervalMap[][] maps;
     private final KeyTable[][] keys;
     private final int maxLists;
-    /** Per rank: true if some list holds it without the certain mark, i.e. its conditions may be tested. */
-    final boolean[] tested;
 
-    FilterIndex(int[] pool, ProtocolClasses classes, int[] residual, IntervalMap[][] maps, KeyTable[][] keys,
-                boolean[] tested) {
-        this.tested = tested;
+    FilterIndex(int[] pool, ProtocolClasses classes, int[] residual, IntervalMap[][] maps, KeyTable[][] keys) {
         this.pool = pool;
         this.classes = classes;
         this.residual = residual;

@@ -13,8 +13,6 @@ final class IndexBuilder {
     private final ListPruner pruner;
     private final CandidatePool pool = new CandidatePool();
     private final ListPruner.Growing[] residual;
-    /** Ranks filed somewhere without the certain mark: only their conditions are ever tested. */
-    private final boolean[] tested;
     private final List<Map<Long, IntervalMap.Builder>> maps = new ArrayList<>();
     private final List<Map<DimKey, Map<KeyTable.Key, ListPruner.Growing>>> keys = new ArrayList<>();
 
@@ -22,7 +20,6 @@ final class IndexBuilder {
         this.ranked = ranked;
         this.classes = new ProtocolClasses(ranked);
         this.pruner = new ListPruner(kind, sublayerEnd);
-        this.tested = new boolean[ranked.length];
         residual = new ListPruner.Growing[classes.count];
         for (int c = 0; c < classes.count; c++) {
             residual[c] = pruner.new Growing();
@@ -49,7 +46,7 @@ final class IndexBuilder {
             }
             kt[c] = tables.toArray(new KeyTable[0]);
         }
-        return new FilterIndex(pool.freeze(), classes, res, im, kt, tested);
+        return new FilterIndex(pool.freeze(), classes, res, im, kt);
     }
 
     private void add(CompiledFilter cf, int rank) {
@@ -75,7 +72,6 @@ final class IndexBuilder {
                 else if (pg == null || pg[0] != start || c == classes.other()) certain = false;
                 start = cf.groupEnd[g];
             }
-            if (!certain) tested[rank] = true;
             if (best < 0) {
                 residual[c].add(rank, certain);
                 continue;

@@ -40,7 +40,7 @@ final class LayerPolicy {
         }
         this.lastCallout = last;
         this.index = FilterIndex.build(ranked, kind, sublayerEnd); // list entries carry the kind
-        this.conditions = new ConditionTable(ranked, index.tested); // only what can be tested
+        this.conditions = new ConditionTable(ranked);
         this.generation = generation;
     }
 

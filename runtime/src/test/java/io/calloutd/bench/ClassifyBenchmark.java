@@ -47,16 +47,6 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * 1.5-1.7 us (ratio 4.0 against 8.7-18.7). On main after the merge of the callout work (quiet machine, load 1):
  * 10 → 8.57 M/s (116.6 ns), 1 000 → 5.28 M/s (189 ns), 10 000 → 3.21 M/s (312 ns), 100 000 → 2.16 M/s (464 ns),
  * 0.001 B/op: ratio 3.98. The 2x requirement is not met.
- *
- * <p>Condition table trimmed to the filters the index can hand out uncertain (7.5 MB → 2.7 MB at 100 000; heap of
- * the 100 000 engine 121.9 → 115.2 MB, policy build about 0.65 s either way). Same session, back to back, machine
- * shared (load 1.5): before 10 → 135.5 ns, 1 000 → 254 ns, 10 000 → 577 ns, 100 000 → 827 ns (ratio 6.10); after
- * 10 → 170.5 ns, 1 000 → 243 ns, 10 000 → 406 ns, 100 000 → 532 ns (ratio 3.12); in four shorter A/B pairs (10 and
- * 100 000 only) 100 000 took 650-690 ns against 840-940 ns before. Tried and dropped: filing protocol-free filters
- * once in shared tables instead of in every protocol class shrank the index from 11.5 to 5.2 MB but raised the
- * lists per packet from 5 to 8 and the entries from 22 to 35, and measured slower (970-1230 ns against 640-760 ns):
- * at this size the number of dependent probes, not the index's size, sets the cost. Also dropped: leaving the
- * indexed OR group out of the condition table (2.7 → 1.7 MB) gave no measurable gain. Still not 2x.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
