@@ -1,5 +1,7 @@
 package io.calloutd.classify;
 
+import io.calloutd.flow.FlowPackets;
+
 import io.calloutd.engine.BoundedNetEventSink;
 import io.calloutd.engine.ClassifyResult;
 import io.calloutd.engine.EngineConfig;
@@ -31,6 +33,19 @@ import java.util.Map;
  * clock and a trace of every classification.
  */
 final class ClassifierHarness implements AutoCloseable {
+    /** The protected host and its peer in the classify tests' packets. */
+    static final String HOST = "198.18.1.2", PEER = "198.18.2.2";
+
+    /** A segment of the one TCP connection HOST:40000 → PEER:80 the tests drive, host side. */
+    static byte[] tcpOut(int flags, int payload) {
+        return FlowPackets.tcp(HOST, 40000, PEER, 80, flags, 1000, flags == FlowPackets.SYN ? 0 : 5001, payload);
+    }
+
+    /** A segment of that connection, peer side. */
+    static byte[] tcpIn(int flags, int payload) {
+        return FlowPackets.tcp(PEER, 80, HOST, 40000, flags, 5000, 1001, payload);
+    }
+
     /** One classification as the observer saw it. */
     record Step(Layer layer, int flags, io.calloutd.engine.Verdict verdict, long direction, long reauthReason,
                 Direction packetDirection, long localPort, long filterId) {

@@ -5,6 +5,10 @@ import static io.calloutd.flow.FlowPackets.ACK;
 import static io.calloutd.flow.FlowPackets.FIN;
 import static io.calloutd.flow.FlowPackets.RST;
 import static io.calloutd.flow.FlowPackets.SYN;
+import static io.calloutd.classify.ClassifierHarness.HOST;
+import static io.calloutd.classify.ClassifierHarness.PEER;
+import static io.calloutd.classify.ClassifierHarness.tcpIn;
+import static io.calloutd.classify.ClassifierHarness.tcpOut;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.calloutd.engine.Condition;
@@ -41,20 +45,11 @@ import org.junit.jupiter.api.Test;
  * are built by pcap4j and pushed through the real pipeline; the trace comes from the classifier's observer.
  */
 class LayerOrderChecksTest {
-    private static final String HOST = "198.18.1.2", PEER = "198.18.2.2";
     private final ClassifierHarness h = new ClassifierHarness();
 
     @AfterEach
     void close() {
         h.close();
-    }
-
-    private static byte[] tcpOut(int flags, int payload) {
-        return FlowPackets.tcp(HOST, 40000, PEER, 80, flags, 1000, flags == SYN ? 0 : 5001, payload);
-    }
-
-    private static byte[] tcpIn(int flags, int payload) {
-        return FlowPackets.tcp(PEER, 80, HOST, 40000, flags, 5000, 1001, payload);
     }
 
     @Test
