@@ -1,7 +1,6 @@
 package io.calloutd.classify;
 
 import io.calloutd.flow.FlowPackets;
-
 import io.calloutd.engine.BoundedNetEventSink;
 import io.calloutd.engine.ClassifyResult;
 import io.calloutd.engine.EngineConfig;
