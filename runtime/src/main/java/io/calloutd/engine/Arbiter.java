@@ -10,8 +10,8 @@ import static io.calloutd.engine.ClassifyOut.RIGHT_ACTION_WRITE;
  * by binary search in each list, so the work per sublayer does not grow with its size. Every sublayer is evaluated,
  * except that a hard decision (WRITE right cleared) ends arbitration when no callout filter ranks below it: §1.6.1
  * lets only a callout change a hard decision (veto) or observe the packet, so the static filters left cannot matter.
- * List entries carry each filter's kind, so static filters decide without touching the filter; matched filters are
- * counted once the merge is over, keeping the atomic increments off the lookup's chain of memory accesses.
+ * List entries carry each filter's kind, so static filters decide without touching the filter, and matches are
+ * counted in the thread's own {@link FilterCounters} by rank: a static decision never visits a filter object.
  */
 final class Arbiter {
     private final EngineCounters counters;
@@ -31,7 +31,7 @@ final class Arbiter {
         int[] pool = idx.pool;
         int k = idx.collect(in, pos, end);
         ConditionTable conds = p.conditions;
-        int matched = 0;
+        long[] counts = res.counters.countsFor(layer.ordinal(), p);
         while (true) {
             // k-way merge: smallest head entry; advance every list whose head equals it (drops duplicates).
             int entry = Integer.MAX_VALUE;
@@ -45,11 +45,10 @@ final class Arbiter {
             st.evaluated++;
             int rank = CandidatePool.rank(entry);
             if (!CandidatePool.certain(entry) && !conds.matches(rank, in)) continue;
-            CompiledFilter cf = p.ranked[rank]; // loaded now, dereferenced only after the merge
-            matched = res.noteMatch(matched, cf);
+            FilterCounters.match(counts, rank);
             int kind = CandidatePool.kind(entry);
             boolean decided = kind == LayerPolicy.CALLOUT
-                    ? evaluateCallout(cf, rank, layer, in, ctx, res, st)
+                    ? evaluateCallout(p.ranked[rank], rank, layer, in, ctx, res, st)
                     : decideStatic(st, kind, rank);
             if (decided) {
                 commit(p, st);
@@ -61,13 +60,8 @@ final class Arbiter {
                 for (int i = 0; i < k; i++) pos[i] = skipTo(pool, pos[i], end[i], from);
             }
         }
-        // Filters are resolved only now, off the lookup's critical path: counters and the deciding filter.
-        CompiledFilter[] m = res.matched;
-        for (int i = 0; i < matched; i++) {
-            m[i].countMatch();
-            m[i] = null; // the scratch must not keep filters of an old policy alive
-        }
-        st.decider = st.deciderRank >= 0 ? p.ranked[st.deciderRank] : null;
+        st.deciderId = st.deciderRank >= 0 ? p.ids[st.deciderRank] : 0;
+        if (st.action == ActionType.BLOCK && st.deciderRank >= 0) FilterCounters.block(counts, st.deciderRank);
     }
 
     /** A static PERMIT/BLOCK decides at once: §1.6.1 rule 4 rights (a static BLOCK is hard). */
@@ -100,7 +94,7 @@ final class Arbiter {
             st.deciderRank = st.rRank;
             st.reason = st.rReason;
         } else if (st.action == ActionType.PERMIT && st.rAction == ActionType.BLOCK && st.rFromCallout) {
-            st.overriddenFilterId = st.deciderRank >= 0 ? p.ranked[st.deciderRank].id : 0;
+            st.overriddenFilterId = st.deciderRank >= 0 ? p.ids[st.deciderRank] : 0;
             st.action = ActionType.BLOCK;
             st.vetoed = true;
             st.flags |= st.rFlags;

@@ -5,8 +5,8 @@ final class ArbitrationState {
     ActionType action;
     int rights;
     int flags;
-    /** The deciding filter, resolved from {@link #deciderRank} when arbitration ends. */
-    CompiledFilter decider;
+    /** Id of the deciding filter, resolved from {@link #deciderRank} when arbitration ends; 0 if none. */
+    long deciderId;
     int deciderRank;
     DecisionReason reason;
     boolean vetoed;
@@ -25,7 +25,7 @@ final class ArbitrationState {
         action = ActionType.CONTINUE;
         rights = ClassifyOut.RIGHT_ACTION_WRITE;
         flags = 0;
-        decider = null;
+        deciderId = 0;
         deciderRank = -1;
         reason = null;
         vetoed = false;

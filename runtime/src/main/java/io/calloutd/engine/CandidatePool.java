@@ -23,6 +23,7 @@ final class CandidatePool {
         ListKey k = new ListKey(Arrays.copyOf(entries, n));
         Integer off = interned.get(k);
         if (off != null) return off;
+        if (n < LINE_INTS && line(size) != line(size + n)) size = (line(size) + 1) * LINE_INTS - ARRAY_HEADER_INTS;
         if (size + n + 1 > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, size + n + 1));
         int o = size;
         pool[size++] = n;
@@ -31,6 +32,17 @@ final class CandidatePool {
         interned.put(k, o);
         return o;
     }
+
+    /**
+     * Cache line of pool index {@code i}, assuming the frozen array starts 16 bytes (4 ints) after a 64-byte boundary,
+     * as a large int array does in HotSpot (a humongous object starts a G1 region). A list of up to 15 entries is
+     * then placed within one line, so reading it costs one cache miss, not two; where the assumption does not hold
+     * the padding only costs space.
+     */
+    private static int line(int i) { return (i + ARRAY_HEADER_INTS) / LINE_INTS; }
+
+    private static final int LINE_INTS = 16;
+    private static final int ARRAY_HEADER_INTS = 4;
 
     int[] freeze() { return Arrays.copyOf(pool, size); }
 

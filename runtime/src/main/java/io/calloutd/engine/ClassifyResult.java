@@ -23,7 +23,8 @@ public final class ClassifyResult {
     final ClassifyOut calloutOut = new ClassifyOut();
     int[] from = new int[8];
     int[] to = new int[8];
-    CompiledFilter[] matched = new CompiledFilter[16];
+    /** This thread's filter counters, for the engine that last classified with this result. */
+    FilterCounters counters;
     ArbitrationState main = new ArbitrationState();
     ArbitrationState discard = new ArbitrationState();
 
@@ -35,13 +36,6 @@ public final class ClassifyResult {
             from = new int[n];
             to = new int[n];
         }
-    }
-
-    /** Records the {@code n}-th matched filter of this arbitration; returns n + 1 (grows only on a new maximum). */
-    int noteMatch(int n, CompiledFilter cf) {
-        if (n == matched.length) matched = java.util.Arrays.copyOf(matched, n * 2);
-        matched[n] = cf;
-        return n + 1;
     }
 
     /** Layer classified. */

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * A filter plus its compiled conditions (grouped per §1.3), callout slot and counters. Survives snapshots; the
- * classify path tests conditions through the layer's flat {@link ConditionTable}.
+ * classify path tests conditions through the layer's flat {@link ConditionTable} and counts in per-thread
+ * {@link FilterCounters}, which are added here when a thread leaves a policy.
  */
 final class CompiledFilter {
     private static final VarHandle MATCHES, BLOCKS;
@@ -46,9 +47,9 @@ final class CompiledFilter {
         groupEnd = ends.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    void countMatch() { MATCHES.getAndAdd(this, 1L); }
+    void addMatches(long n) { MATCHES.getAndAdd(this, n); }
 
-    void countBlock() { BLOCKS.getAndAdd(this, 1L); }
+    void addBlocks(long n) { BLOCKS.getAndAdd(this, n); }
 
     long matchCount() { return (long) MATCHES.getVolatile(this); }
 

@@ -28,6 +28,8 @@ public final class FilterEngine {
     private volatile LayerPolicy[] policies;
     private volatile FilterChangeListener filterListener = FilterChangeListener.NONE;
     private volatile boolean allowEvents;
+    /** Per-thread filter counters (see {@link FilterCounters}), by owning result. */
+    private final List<CounterOwner> threadCounters = new ArrayList<>();
 
     /** An engine with {@link EngineConfig#defaults()}. */
     public FilterEngine() {
@@ -131,6 +133,7 @@ public final class FilterEngine {
      * @return the verdict, also stored in {@code result}
      */
     public Verdict classify(Layer layer, IncomingValues in, ClassifyContext ctx, ClassifyResult result) {
+        if (result.counters == null || result.counters.engine != this) adoptCounters(result);
         LayerPolicy[] p = policies;
         ctx.layer(layer);
         ArbitrationState st = result.main;
@@ -143,7 +146,7 @@ public final class FilterEngine {
         result.action = st.action;
         result.rights = st.rights;
         result.flags = st.flags;
-        result.filterId = st.decider != null && st.action != ActionType.CONTINUE ? st.decider.id : 0;
+        result.filterId = st.action != ActionType.CONTINUE ? st.deciderId : 0;
         result.reason = st.action == ActionType.CONTINUE ? DecisionReason.DEFAULT_VERDICT : st.reason;
         result.absorbed = absorbed;
         result.vetoed = st.vetoed;
@@ -152,7 +155,6 @@ public final class FilterEngine {
         result.filtersEvaluated = st.evaluated;
         result.discardVerdict = null;
         count(layer, result);
-        if (v == Verdict.BLOCK && st.decider != null && st.action == ActionType.BLOCK) st.decider.countBlock();
         if (layer.isDiscard()) return v;
         if (v == Verdict.BLOCK && !absorbed) {
             Layer twin = layer.discardTwin();
@@ -241,13 +243,63 @@ public final class FilterEngine {
     /** Times filter {@code id}'s conditions matched (it was evaluated); 0 if unknown. */
     public long filterMatches(long id) {
         CompiledFilter cf = state.filters.get(id);
-        return cf == null ? 0 : cf.matchCount();
+        if (cf == null) return 0;
+        List<FilterCounters> live = liveCounters(); // first: it adds the counts of dropped scratches to the filters
+        long n = cf.matchCount();
+        for (FilterCounters c : live) n += c.matchesOf(cf);
+        return n;
     }
 
     /** Times filter {@code id} decided a BLOCK verdict; 0 if unknown. */
     public long filterBlocks(long id) {
         CompiledFilter cf = state.filters.get(id);
-        return cf == null ? 0 : cf.blockCount();
+        if (cf == null) return 0;
+        List<FilterCounters> live = liveCounters();
+        long n = cf.blockCount();
+        for (FilterCounters c : live) n += c.blocksOf(cf);
+        return n;
+    }
+
+    /**
+     * Gives {@code result} (one packet thread's scratch) its own filter counters for this engine. The engine keeps
+     * them while the result is reachable; once it is collected, the next read adds its counts to the filters.
+     */
+    private void adoptCounters(ClassifyResult result) {
+        FilterCounters old = result.counters;
+        if (old != null) old.flushAll(); // the result moves to this engine; its counts stay with the filters
+        FilterCounters c = new FilterCounters(this);
+        result.counters = c;
+        synchronized (threadCounters) {
+            threadCounters.add(new CounterOwner(result, c));
+        }
+        liveCounters(); // sweeps counters of collected results
+    }
+
+    /** Counters of the results still reachable; those of collected results are added to their filters first. */
+    private List<FilterCounters> liveCounters() {
+        synchronized (threadCounters) {
+            List<FilterCounters> live = new ArrayList<>(threadCounters.size());
+            for (java.util.Iterator<CounterOwner> it = threadCounters.iterator(); it.hasNext(); ) {
+                CounterOwner o = it.next();
+                if (o.get() == null) {
+                    o.counters.flushAll();
+                    it.remove();
+                } else {
+                    live.add(o.counters);
+                }
+            }
+            return live;
+        }
+    }
+
+    /** A result (weakly) and its counters (strongly, so that they can be flushed after the result is gone). */
+    private static final class CounterOwner extends java.lang.ref.WeakReference<ClassifyResult> {
+        final FilterCounters counters;
+
+        CounterOwner(ClassifyResult owner, FilterCounters counters) {
+            super(owner);
+            this.counters = counters;
+        }
     }
 
     /** Policy generation of a layer; bumped by every committed change touching it. */

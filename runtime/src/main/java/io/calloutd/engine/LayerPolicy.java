@@ -14,6 +14,8 @@ final class LayerPolicy {
     static final LayerPolicy EMPTY = new LayerPolicy(new CompiledFilter[0], new int[0], 0L);
 
     final CompiledFilter[] ranked;
+    /** Filter id by rank: reporting the deciding filter reads one long, not the filter object. */
+    final long[] ids;
     /** First rank after the sublayer of each rank: where arbitration resumes once that sublayer has decided. */
     final int[] sublayerEnd;
     /** First rank of each sublayer, ascending, then the filter count: small, so it stays in cache. */
@@ -27,6 +29,8 @@ final class LayerPolicy {
     private LayerPolicy(CompiledFilter[] ranked, int[] sublayerEnd, long generation) {
         this.ranked = ranked;
         this.sublayerEnd = sublayerEnd;
+        this.ids = new long[ranked.length];
+        for (int r = 0; r < ranked.length; r++) ids[r] = ranked[r].id;
         int subs = 0;
         for (int r = 0; r < ranked.length; r = sublayerEnd[r]) subs++;
         sublayerStarts = new int[subs + 1];
@@ -53,6 +57,18 @@ final class LayerPolicy {
             if (s[mid] > rank) hi = mid; else lo = mid + 1;
         }
         return s[lo];
+    }
+
+    /** Rank of {@code cf} in this policy, or -1 if it is not one of its filters (ranks follow arbitration order). */
+    int rankOf(CompiledFilter cf) {
+        int lo = 0, hi = ranked.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = ARBITRATION_ORDER.compare(ranked[mid].filter, cf.filter);
+            if (c == 0) return ranked[mid] == cf ? mid : -1;
+            if (c < 0) lo = mid + 1; else hi = mid - 1;
+        }
+        return -1;
     }
 
     /** Filter kinds, as carried by list entries ({@link CandidatePool}). */

@@ -58,7 +58,8 @@ public class ClassifyBenchmark {
     public int filters;
 
     private FilterEngine engine;
-    private IncomingValues[] packets;
+    private int[] tuples;
+    private final IncomingValues in = new IncomingValues();
     private final ClassifyContext ctx = new ClassifyContext();
     private final ClassifyResult result = new ClassifyResult();
     private int next;
@@ -67,12 +68,12 @@ public class ClassifyBenchmark {
     public void setUp() throws Exception {
         engine = new FilterEngine(EngineConfig.defaults());
         List<Filter> specs = ClassifyPopulation.install(engine, filters, 42);
-        packets = ClassifyPopulation.packets(specs, PACKETS, 7);
+        tuples = ClassifyPopulation.tuples(ClassifyPopulation.packets(specs, PACKETS, 7));
     }
 
     @Benchmark
     public Verdict classify() {
-        IncomingValues in = packets[next++ & (PACKETS - 1)];
+        ClassifyPopulation.fill(in, tuples, next++ & (PACKETS - 1));
         return engine.classify(ClassifyPopulation.LAYER, in, ctx, result);
     }
 
