@@ -33,15 +33,12 @@ final class Arbiter {
         ConditionTable conds = p.conditions;
         long[] counts = res.counters.countsFor(layer.ordinal(), p);
         while (true) {
-            // k-way merge: smallest head entry; advance every list whose head equals it (drops duplicates).
-            int entry = Integer.MAX_VALUE;
-            for (int i = 0; i < k; i++) {
-                if (pos[i] < end[i] && pool[pos[i]] < entry) entry = pool[pos[i]];
-            }
-            if (entry == Integer.MAX_VALUE) break;
-            for (int i = 0; i < k; i++) {
-                if (pos[i] < end[i] && pool[pos[i]] == entry) pos[i]++;
-            }
+            // k-way merge: smallest head entry; advance every list whose head equals it (drops duplicates). Every
+            // list ends with CandidatePool.END, so neither loop branches on the data.
+            int entry = CandidatePool.END;
+            for (int i = 0; i < k; i++) entry = Math.min(entry, pool[pos[i]]);
+            if (entry == CandidatePool.END) break;
+            for (int i = 0; i < k; i++) pos[i] += pool[pos[i]] == entry ? 1 : 0;
             st.evaluated++;
             int rank = CandidatePool.rank(entry);
             if (!CandidatePool.certain(entry) && !conds.matches(rank, in)) continue;
@@ -57,32 +54,42 @@ final class Arbiter {
                 // A hard decision stands unless a callout can still run (a veto, or an observable invocation).
                 if ((st.rights & RIGHT_ACTION_WRITE) == 0 && next > p.lastCallout) break;
                 int from = CandidatePool.first(next);
-                for (int i = 0; i < k; i++) pos[i] = skipTo(pool, pos[i], end[i], from);
+                for (int i = 0; i < k; i++) {
+                    // Usually at most two entries of a list fall in the decided sublayer: step over them without
+                    // branching on the data, and search only when more remain.
+                    int q = pos[i];
+                    q += pool[q] < from ? 1 : 0;
+                    q += pool[q] < from ? 1 : 0;
+                    pos[i] = pool[q] < from ? skipTo(pool, q, end[i], from) : q;
+                }
             }
         }
         st.deciderId = st.deciderRank >= 0 ? p.ids[st.deciderRank] : 0;
         if (st.action == ActionType.BLOCK && st.deciderRank >= 0) FilterCounters.block(counts, st.deciderRank);
     }
 
-    /** A static PERMIT/BLOCK decides at once: §1.6.1 rule 4 rights (a static BLOCK is hard). */
+    /** Action of a static filter, by kind ({@link LayerPolicy#PERMIT}, {@link LayerPolicy#PERMIT_CLEARING}, BLOCK). */
+    private static final ActionType[] STATIC_ACTION = {ActionType.PERMIT, ActionType.PERMIT, ActionType.BLOCK};
+    /** Rights a static filter leaves, by kind: only a plain PERMIT is soft (§1.6.1 rule 4; a static BLOCK is hard). */
+    private static final int[] STATIC_RIGHTS = {RIGHT_ACTION_WRITE, 0, 0};
+
+    /** A static PERMIT/BLOCK decides at once (looked up by kind: the kinds of a packet's filters are random). */
     private static boolean decideStatic(ArbitrationState st, int kind, int rank) {
-        switch (kind) {
-            case LayerPolicy.PERMIT:
-                return decide(st, rank, ActionType.PERMIT, RIGHT_ACTION_WRITE, 0, false, DecisionReason.FILTER);
-            case LayerPolicy.PERMIT_CLEARING:
-                return decide(st, rank, ActionType.PERMIT, 0, 0, false, DecisionReason.FILTER);
-            default:
-                return decide(st, rank, ActionType.BLOCK, 0, 0, false, DecisionReason.FILTER);
-        }
+        return decide(st, rank, STATIC_ACTION[kind], STATIC_RIGHTS[kind], 0, false, DecisionReason.FILTER);
     }
 
-    /** First index in [lo, hi) whose entry is at least {@code rank} (lists are ascending), else {@code hi}. */
+    /**
+     * First index in [lo, hi] whose entry is at least {@code rank}; {@code pool[hi]} is the list's
+     * {@link CandidatePool#END}, so there is one. Branch-free halving: list contents do not steer the branches.
+     */
     private static int skipTo(int[] pool, int lo, int hi, int rank) {
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (pool[mid] < rank) lo = mid + 1; else hi = mid;
+        int base = lo, len = hi - lo + 1;
+        while (len > 1) {
+            int half = len >>> 1;
+            base = pool[base + half] < rank ? base + half : base;
+            len -= half;
         }
-        return lo;
+        return base + (pool[base] < rank ? 1 : 0);
     }
 
     /** Sublayer result r is folded into the layer out (the override policy of §1.6.1 rule 3, rule 5). */

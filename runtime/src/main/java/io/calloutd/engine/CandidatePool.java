@@ -6,13 +6,18 @@ import java.util.Map;
 
 /**
  * Build-time store of candidate lists, frozen into one int array so that a lookup yields an offset, not an object:
- * {@code pool[off]} is the list length, the entries follow in ascending rank order. An entry is
+ * {@code pool[off]} is the list length, the entries follow in ascending rank order, then {@link #END}. An entry is
  * {@code rank << 3 | kind << 1 | certain}: "certain" means that reaching the list already proves every condition of
  * the filter, so the arbiter need not test them; the kind ({@link LayerPolicy#PERMIT} ...) lets a static filter
  * decide without a look at the filter. Both ride in the entry so that a candidate costs no memory access beyond the
  * list itself. Identical lists are stored once.
  */
 final class CandidatePool {
+    /**
+     * Sentinel after the last entry of every list, above every entry: a merge reads a list's head without testing
+     * for its end, so its loops carry no data-dependent branch to mispredict.
+     */
+    static final int END = Integer.MAX_VALUE;
     private int[] pool = new int[1024];
     private int size;
     private final Map<ListKey, Integer> interned = new HashMap<>();
@@ -23,20 +28,21 @@ final class CandidatePool {
         ListKey k = new ListKey(Arrays.copyOf(entries, n));
         Integer off = interned.get(k);
         if (off != null) return off;
-        if (n < LINE_INTS && line(size) != line(size + n)) size = (line(size) + 1) * LINE_INTS - ARRAY_HEADER_INTS;
-        if (size + n + 1 > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, size + n + 1));
+        if (n + 2 <= LINE_INTS && line(size) != line(size + n + 1)) size = (line(size) + 1) * LINE_INTS - ARRAY_HEADER_INTS;
+        if (size + n + 2 > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, size + n + 2));
         int o = size;
         pool[size++] = n;
         System.arraycopy(entries, 0, pool, size, n);
         size += n;
+        pool[size++] = END;
         interned.put(k, o);
         return o;
     }
 
     /**
      * Cache line of pool index {@code i}, assuming the frozen array starts 16 bytes (4 ints) after a 64-byte boundary,
-     * as a large int array does in HotSpot (a humongous object starts a G1 region). A list of up to 15 entries is
-     * then placed within one line, so reading it costs one cache miss, not two; where the assumption does not hold
+     * as a large int array does in HotSpot (a humongous object starts a G1 region). A list of up to 14 entries is
+     * then placed within one line (with its length and sentinel), so reading it costs one cache miss, not two; where the assumption does not hold
      * the padding only costs space.
      */
     private static int line(int i) { return (i + ARRAY_HEADER_INTS) / LINE_INTS; }

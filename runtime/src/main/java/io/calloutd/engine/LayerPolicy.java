@@ -51,6 +51,11 @@ final class LayerPolicy {
     /** First rank after the sublayer of {@code rank} ({@link #sublayerEnd} without a look into a per-rank array). */
     int nextSublayer(int rank) {
         int[] s = sublayerStarts;
+        if (s.length <= 16) { // the usual handful of sublayers: count the starts at or below rank, without branching
+            int i = 0;
+            for (int x : s) i += x <= rank ? 1 : 0;
+            return s[i];
+        }
         int lo = 0, hi = s.length - 1; // smallest start > rank: s[hi] = ranked.length > rank
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
