@@ -41,7 +41,7 @@ final class Arbiter {
             for (int i = 0; i < k; i++) pos[i] += pool[pos[i]] == entry ? 1 : 0;
             st.evaluated++;
             int rank = CandidatePool.rank(entry);
-            if (!CandidatePool.certain(entry) && !conds.matches(rank, in)) continue;
+            if (!CandidatePool.certain(entry) && !conds.matchesRest(rank, in)) continue;
             FilterCounters.match(counts, rank);
             int kind = CandidatePool.kind(entry);
             boolean decided = kind == LayerPolicy.CALLOUT

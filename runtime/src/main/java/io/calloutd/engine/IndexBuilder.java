@@ -49,7 +49,8 @@ final class IndexBuilder {
         return new FilterIndex(pool.freeze(), classes, res, im, kt);
     }
 
-    private void add(CompiledFilter cf, int rank) {
+    /** The OR group a filter is filed under (its most selective indexable one), or -1 if it goes to the residual list. */
+    static int indexedGroup(CompiledFilter cf) {
         int best = -1, start = 0;
         double bestScore = 0;
         for (int g = 0; g < cf.groupEnd.length; g++) {
@@ -57,6 +58,11 @@ final class IndexBuilder {
             if (s > bestScore) { bestScore = s; best = g; }
             start = cf.groupEnd[g];
         }
+        return best;
+    }
+
+    private void add(CompiledFilter cf, int rank) {
+        int best = indexedGroup(cf), start;
         int[] pg = ProtocolClasses.protocolGroup(cf);
         boolean[] fileIn = new boolean[classes.count];
         if (pg == null) java.util.Arrays.fill(fileIn, true);
