@@ -9,7 +9,7 @@
 set -eu
 jar=/opt/calloutd/calloutd.jar
 case "${1:-}" in
-  run|replay|demo|bench|--help|-h|--version|-V) exec java -jar "$jar" "$@" ;;
+  run|replay|demo|bench|--help|-h|--version|-V) exec java -XX:+UseTransparentHugePages -jar "$jar" "$@" ;;
 esac
 ifname_for() { ip -o -4 addr show | awk -v p="$1" 'index($4, p) == 1 { print $2; exit }'; }
 inside=${CALLOUTD_INSIDE:-}
@@ -30,4 +30,4 @@ else
 fi
 echo "calloutd: inside=$inside outside=$outside config=$config"
 # exec: java becomes PID 1 so `docker stop` delivers SIGTERM to the daemon itself.
-exec java -jar "$jar" run "$@"
+exec java -XX:+UseTransparentHugePages -jar "$jar" run "$@"

@@ -29,6 +29,10 @@ final class IntervalMap {
     private final int[] first;
     /** Per segment: start &lt;&lt; 32 | (pool offset + 1). */
     private final long[] seg;
+    /** Number of real segments ({@link #seg} is followed by sentinels). */
+    private final int segments;
+    /** Segment boundaries a cut slot steps over without a branch before it falls back to a search. */
+    private static final int STEPS = 4;
 
     private IntervalMap(int field, int type, int width, long[] starts, int[] offs, int n) {
         this.field = field;
@@ -37,8 +41,10 @@ final class IntervalMap {
         int bits = Math.min(Math.min(width, 20), Math.max(4, 34 - Integer.numberOfLeadingZeros(n)));
         if (width <= 16 && bits >= width - 1) bits = width; // direct table: every slot inline
         shift = width - bits;
-        seg = new long[n];
+        seg = new long[n + STEPS + 1];
         for (int i = 0; i < n; i++) seg[i] = starts[i] << 32 | (offs[i] + 1L);
+        java.util.Arrays.fill(seg, n, seg.length, -1L); // sentinels: above every probe key (unsigned)
+        segments = n;
         first = new int[1 << bits];
         int i = 0;
         for (int h = 0; h < first.length; h++) {
@@ -56,8 +62,20 @@ final class IntervalMap {
     int resolve(int slot, long v) {
         if (slot < 0) return (slot & ~INLINE) - 1;
         long[] s = seg;
-        int lo = slot, n = s.length, step = 1, hi;
-        while (true) { // gallop: the segments starting inside the slot are few, and adjacent in memory
+        // A segment starting at or below v compares (unsigned) at or below the key; a sentinel never does. A cut
+        // slot usually holds one to three boundaries: step over them without branching on the data.
+        long key = (v << 32 | 0xFFFF_FFFEL) + Long.MIN_VALUE;
+        int lo = slot;
+        for (int i = 0; i < STEPS; i++) lo += s[lo + 1] + Long.MIN_VALUE <= key ? 1 : 0;
+        if (s[lo + 1] + Long.MIN_VALUE <= key) lo = search(lo, v);
+        return (int) s[lo] - 1;
+    }
+
+    /** The last segment starting at or below {@code v}, from segment {@code lo}, which does. */
+    private int search(int lo, long v) {
+        long[] s = seg;
+        int n = segments, step = 1, hi;
+        while (true) { // gallop: the segments starting inside the slot are adjacent in memory
             int j = lo + step;
             if (j >= n) { hi = n - 1; break; }
             if (s[j] >>> 32 > v) { hi = j - 1; break; }
@@ -68,7 +86,7 @@ final class IntervalMap {
             int mid = (lo + hi + 1) >>> 1;
             if (s[mid] >>> 32 <= v) lo = mid; else hi = mid - 1;
         }
-        return (int) s[lo] - 1;
+        return lo;
     }
 
     /** Pool offset of the list for value {@code v}, or -1 (both steps at once). */
