@@ -31,23 +31,31 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * stays within 2x the cost at 10, and 0 B/op. Run {@link #main} (prints decisions/s, B/op and the ratio) or
  * {@code org.openjdk.jmh.Main ClassifyBenchmark -prof gc}.
  *
- * <p>Measured with {@link #main} (1 fork, 3x2 s warm-up, 5x2 s), on 2 shared cores (AMD EPYC VM, 1 MB L2 per
- * core, 32 MB L3 shared with other jobs):
+ * <p>Each invocation fills one {@link IncomingValues} from a compact header tuple and classifies it, as the packet
+ * path does with its one vector per thread (until November 2026 the benchmark read 4096 prebuilt vectors, 3.5 MB of
+ * them, so every size also paid cache misses on the packet's own fields, which the daemon never does). The fork runs
+ * with transparent huge pages, as the daemon does: at 100 000 filters the index spans tens of MB.
+ *
+ * <p>Measured with {@link #main} on 2 shared cores (AMD EPYC VM, 1 MB L2 per core; about 8 MB of L3 is usable
+ * before loads go to DRAM at about 150 ns, and its share moves with other jobs, so single runs swing by 30 %):
  * <pre>
- * filters   before: decisions/s   ns/op    after: decisions/s   ns/op   B/op
- * 10                  5 030 000     199                6 533 723    153.1  0.000
- * 1 000               1 590 000     629                4 029 366    248.2  0.001
- * 10 000                740 000    1351                3 063 003    326.5  0.001
- * 100 000               390 000    2560                2 791 640    358.2  0.001
- * ratio 100 000 / 10     12.9                                2.34
+ * filters   2025 index: ns/op   Nov 2026, start*  Nov 2026, end   B/op
+ * 10                  199              116.6            156.5        0.000
+ * 1 000               629              189              216.9        0.001
+ * 10 000             1351              312              247.5        0.001
+ * 100 000            2560              464              284.4        0.001
+ * ratio 100 000 / 10  12.9              3.98             1.82 (runs after it: 1.93, 1.76, 2.65; median 1.87)
  * </pre>
- * The 10-filter case runs from L1; at 100 000 filters the index (about 23 MB per layer policy) is read from L3,
- * so the ratio follows the L3 latency the neighbours leave: two later runs while other jobs were busy measured
- * 100 000 at 0.94-1.0 us (ratio 5.3-7.0) with 10 unchanged. Compare ratios from one run only. Back to back on a
- * heavily loaded machine (-wi 2 -i 3), the code before this index work gave 6.5-7.6 us at 100 000 and this code
- * 1.5-1.7 us (ratio 4.0 against 8.7-18.7). On main after the merge of the callout work (quiet machine, load 1):
- * 10 → 8.57 M/s (116.6 ns), 1 000 → 5.28 M/s (189 ns), 10 000 → 3.21 M/s (312 ns), 100 000 → 2.16 M/s (464 ns),
- * 0.001 B/op: ratio 3.98. The 2x requirement is not met.
+ * (*) with the 4096 cold vectors; the code of that column measured 2.3-3.0 with the hot vector.
+ * What brought 100 000 filters from 464 ns towards the 10-filter cost: counting matches per thread by rank instead
+ * of by atomic increments on each matched filter object ({@code FilterCounters}); testing only the condition groups
+ * an index list has not proven, from a 32-byte block found from the rank ({@code ConditionTable}); candidate lists
+ * that never straddle a cache line and end with a sentinel, so that the merge runs without data-dependent branches;
+ * branch-free skips after a decision and across the boundaries of a cut slot. Measured against each change in the
+ * same process (alternating 100 000-packet slices, median of 61), these took the ratio from 2.3-3.0 to 1.9-2.0.
+ * Tried and dropped, as they made 100 000 filters slower: candidate lists inline in the first-level slots or in
+ * per-segment records (four times the memory outweighed the saved dependent load), and loading the condition
+ * blocks of every list head ahead of the merge.
  */
 @State(Scope.Thread)
 @Fork(jvmArgsAppend = "-XX:+UseTransparentHugePages") // as the daemon runs (./calloutd, the image)
