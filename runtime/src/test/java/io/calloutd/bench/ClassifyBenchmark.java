@@ -46,12 +46,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * 100 000            2560              464              284.4        0.001
  * ratio 100 000 / 10  12.9              3.98             1.82 (runs after it: 1.93, 1.76, 2.65; median 1.87)
  * </pre>
- * (*) with the 4096 cold vectors; the code of that column measured 2.3-3.0 with the hot vector. Two more runs of
- * {@link #main} on the final code within 15 minutes: 2.18, 2.91, 1.67, 2.72 (median 2.45) and 2.16, 1.95, 2.04, 2.50
- * (median 2.10); the median of all twelve runs is 2.10. So the 2x bound holds while the shared L3 is quiet and is
- * exceeded by up to half when it is not: at 100 000 filters a classification makes three rounds of dependent
- * loads (first-level slot, segment for a slot cut by an exact address or long prefix, candidate list) that miss L2,
- * while the 10-filter case runs from L1.
+ * (*) with the 4096 cold vectors; the code of that column measured 2.3-3.0 with the hot vector. Three more runs of
+ * {@link #main} on the final code within half an hour: 2.18, 2.91, 1.67, 2.72 (median 2.45); 2.16, 1.95, 2.04,
+ * 2.50 (median 2.10); 1.88, 2.36, 1.77, 1.56 (median 1.82). The median of all sixteen pairs is 2.00: the 2x bound
+ * holds while the shared L3 is quiet and is exceeded by up to half when it is not. At 100 000 filters a
+ * classification makes three rounds of dependent loads that miss L2 (first-level slot; segment, for a slot cut by an
+ * exact address or long prefix; candidate list), while the 10-filter case runs from L1.
  * What brought 100 000 filters from 464 ns towards the 10-filter cost: counting matches per thread by rank instead
  * of by atomic increments on each matched filter object ({@code FilterCounters}); testing only the condition groups
  * an index list has not proven, from a 32-byte block found from the rank ({@code ConditionTable}); candidate lists
